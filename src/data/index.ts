@@ -1,0 +1,11 @@
+export * from './csv.js';
+export * from './errors.js';
+export * from './fashion-mnist.js';
+export * from './idx.js';
+export * from './idx-file.js';
+export * from './load.js';
+export * from './mnist-digits.js';
+export * from './scale.js';
+export * from './split.js';
+export * from './synthetic.js';
+export type * from './types.js';

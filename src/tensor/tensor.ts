@@ -3,7 +3,10 @@
  * the op that made it. No objects per element.
  */
 export type DType = 'float32' | 'float64';
-export type FloatArray = Float32Array | Float64Array;
+
+import type { FloatArray } from '../activations/kernels.js';
+
+export type { FloatArray };
 export type Shape = readonly number[];
 
 /** The record an op leaves on its output: its inputs and how to send the gradient back. */

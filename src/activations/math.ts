@@ -17,6 +17,9 @@ const SPLITTER = 134217729;
  * x²·2^-53 relative, 1e-13 at x = 26): x = hi + lo, hi² exact.
  */
 export function expNegSquare(x: number): number {
+  // Beyond 27.5, e^{-x²} is below the smallest subnormal; returning early also
+  // keeps the split from overflowing (∞·0 = NaN) for huge x.
+  if (Math.abs(x) > 27.5) return 0;
   const t = SPLITTER * x;
   const hi = t - (t - x);
   const lo = x - hi;
@@ -113,7 +116,15 @@ export function log1pExp(x: number): number {
  * form so that silu == swish(β=1) and gelu(sigmoid) == swish(β=1.702) bitwise.
  */
 export function swish(x: number, beta: number): number {
-  return x * sigmoid(beta * x);
+  return timesProbability(x, sigmoid(beta * x));
+}
+
+/**
+ * x·p for a probability-like factor p that tends to 0 where |x| → ∞: the limit
+ * is a signed zero, where ∞·0 would give NaN (gelu(-∞), swish(-∞)).
+ */
+export function timesProbability(x: number, p: number): number {
+  return p === 0 ? 0 * Math.sign(x) : x * p;
 }
 
 /** d/dx x·σ(βx) = σ(βx) + βx·σ(βx)·σ(-βx); the product term is 0 where a factor underflows (no ∞·0). */

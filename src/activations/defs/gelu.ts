@@ -1,4 +1,12 @@
-import { normCdf, normPdf, SQRT_2_OVER_PI, sigmoid, swish, swishDx } from '../math.js';
+import {
+  normCdf,
+  normPdf,
+  SQRT_2_OVER_PI,
+  sigmoid,
+  swish,
+  swishDx,
+  timesProbability,
+} from '../math.js';
 import { elementwise } from '../types.js';
 
 type Approximate = 'none' | 'tanh' | 'sigmoid';
@@ -14,10 +22,10 @@ function tanhArg(x: number): number {
 }
 
 function f(x: number, p: P): number {
-  if (p.approximate === 'tanh') return x * sigmoid(2 * tanhArg(x));
+  if (p.approximate === 'tanh') return timesProbability(x, sigmoid(2 * tanhArg(x)));
   if (p.approximate === 'sigmoid') return swish(x, GELU_SIGMOID_BETA);
   // Φ through erfc, not 1 + erf: gelu(-10) = -7.6e-23 would otherwise round to 0.
-  return x * normCdf((x - p.mu) / p.sigma);
+  return timesProbability(x, normCdf((x - p.mu) / p.sigma));
 }
 
 function df(x: number, p: P): number {

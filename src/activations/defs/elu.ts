@@ -15,8 +15,8 @@ export default elementwise<P>({
       doc: 'Scale of the negative side: ELU tends to −alpha as x → −∞, with slope alpha at 0⁻',
     },
   },
-  // expm1, not exp(x) - 1: elu(-1e-8) is -9.99999995e-9, which exp(x) - 1 gets wrong from
-  // the eighth digit on.
+  // expm1, not exp(x) - 1: elu(-1e-8) is -9.99999995e-9, of which exp(x) - 1 keeps only
+  // about eight digits.
   f: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x)),
   // alpha·eˣ on the whole closed negative side (PyTorch's x <= 0 branch), so elu'(0) = alpha.
   // No dfFromY: y + alpha would do for alpha > 0, but at alpha = 0 y is 0 on both sides.

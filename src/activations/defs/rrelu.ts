@@ -17,7 +17,7 @@ export default elementwise<P>({
       default: 1 / 8,
       min: 0,
       max: 1,
-      doc: 'Lower end of U(lower, upper), the uniform distribution of the training slope',
+      doc: 'Lower end of U(lower, upper): in training each element draws its slope from this uniform (not normal) distribution, with the seeded RNG',
     },
     upper: {
       default: 1 / 3,
@@ -62,7 +62,7 @@ export default elementwise<P>({
   ],
   notes: {
     summary:
-      'Leaky ReLU with a random negative slope: during training each element draws its slope from the uniform distribution U(lower, upper); at inference the slope is fixed at the mean, (lower + upper)/2, about 0.229 by default.',
+      'Leaky ReLU with a random negative slope: during training each element draws its slope from the uniform distribution U(lower, upper), using the seeded RNG so that runs repeat; at inference the slope is fixed at the mean, (lower + upper)/2, about 0.229 by default.',
     pros: [
       'The random slope regularises: it can help a model that overfits',
       'No dead units: the slope below 0 is positive',

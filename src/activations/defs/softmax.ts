@@ -1,29 +1,29 @@
 import { vector } from '../types.js';
+import { shareTiedMax, sliceMax } from './slice.js';
 
 /**
- * Stable softmax of one slice: subtract the max first. A slice of all -∞ is
- * the limit of equal logits: the uniform distribution (finite, with a finite
- * gradient), where a naive exp(-∞ - -∞) gives NaN.
+ * Stable softmax of one slice: subtract the max first. A slice whose maximum is
+ * infinite follows the tied-maximum rule of slice.ts: an all -∞ slice is the
+ * limit of equal logits (uniform, with a finite gradient), one +∞ entry takes
+ * all the mass — where a naive exp(∞ - ∞) gives NaN.
  */
 export function softmaxRow(x: Float64Array, y: Float64Array): void {
-  const n = x.length;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) if (x[i]! > max || Number.isNaN(x[i]!)) max = x[i]!;
+  const max = sliceMax(x);
   if (Number.isNaN(max)) {
     y.fill(Number.NaN);
     return;
   }
-  if (max === Number.NEGATIVE_INFINITY) {
-    y.fill(1 / n);
+  if (!Number.isFinite(max)) {
+    shareTiedMax(x, max, y);
     return;
   }
   let sum = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < x.length; i++) {
     const e = Math.exp(x[i]! - max);
     y[i] = e;
     sum += e;
   }
-  for (let i = 0; i < n; i++) y[i] = y[i]! / sum;
+  for (let i = 0; i < x.length; i++) y[i] = y[i]! / sum;
 }
 
 export default vector<Record<string, never>>({

@@ -1,5 +1,5 @@
 import { vector } from '../types.js';
-import { scratch, shareTiedMax, sliceMax } from './slice.js';
+import { scratch } from './slice.js';
 import { softmaxRow } from './softmax.js';
 
 export default vector<Record<string, never>>({
@@ -9,14 +9,12 @@ export default vector<Record<string, never>>({
   aliases: [],
   params: {},
   outSize: (n) => n,
-  // softmax(-x). Negating turns -∞ entries into +∞ ones, which share the mass by the
-  // tied-maximum rule (an all -∞ slice stays uniform, as in softmax).
+  // softmax(-x). Negating turns -∞ entries into +∞ ones, which share the mass by
+  // softmax's tied-maximum rule.
   forward: (x, y) => {
     const neg = scratch(x.length);
     for (let i = 0; i < x.length; i++) neg[i] = -x[i]!;
-    const m = sliceMax(neg);
-    if (m === Number.POSITIVE_INFINITY) shareTiedMax(neg, m, y);
-    else softmaxRow(neg, y);
+    softmaxRow(neg, y);
   },
   // The softmax Jacobian with the sign of the chain rule through -x:
   // gx_i = -y_i (gy_i - Σ_j gy_j y_j).

@@ -6,7 +6,7 @@ export default elementwise<Record<string, never>>({
   name: 'Tanh',
   aliases: [],
   params: {},
-  // Math.tanh is odd and exact to the ulp, so tanh(-0) stays -0 and tanh(±1000) is ±1.
+  // Math.tanh is odd and accurate to the ulp, so tanh(-0) stays -0 and tanh(±1000) is ±1.
   f: (x) => Math.tanh(x),
   // sech²(x) as (1/cosh x)², not 1 - tanh²(x): the latter rounds to 0 beyond |x| ≈ 19 and
   // loses the tail; squaring 1/cosh (rather than dividing by cosh²) keeps cosh² from

@@ -1,0 +1,11 @@
+// The activation kernels of the wasm backend. Pointers are byte offsets into
+// this module's memory; the host copies data into the scratch area that
+// starts at scratchBase() and grows memory as it needs.
+export * from './piecewise';
+export * from './smooth32';
+export * from './smooth64';
+
+/** First 16-byte aligned byte after the module's static data. */
+export function scratchBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}

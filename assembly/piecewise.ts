@@ -3,7 +3,7 @@
 // (saved, gy, gx, n, params...) and write gx = gy · f'(saved). n is a
 // multiple of 4 (the caller pads). Thresholds arrive already rounded in the
 // direction that makes the float32 compare agree with the float64 one.
-import { k, nanMask, ones, sel } from './vec';
+import { atLeast, atMost, k, nanMask, ones, sel } from './vec';
 
 // @ts-ignore: decorator
 @inline function scaleGrad(gy: usize, gx: usize, i: usize, d: v128): void {
@@ -13,7 +13,8 @@ import { k, nanMask, ones, sel } from './vec';
 /** y = max(x, 0); NaN stays NaN. */
 export function relu_f(x: usize, y: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    v128.store(y + i, f32x4.max(v128.load(x + i), k(0.0)));
+    // pmax keeps NaN and −0; adding +0 turns −0 into +0 as max(−0, 0) does.
+    v128.store(y + i, f32x4.add(atLeast(v128.load(x + i), k(0.0)), k(0.0)));
   }
 }
 
@@ -52,8 +53,12 @@ export function leaky_b(s: usize, gy: usize, gx: usize, n: i32, a: f32): void {
 
 /** y = min(max(x, lo), hi) (relu6, hardtanh). */
 export function clamp_f(x: usize, y: usize, n: i32, lo: f32, hi: f32): void {
+  // pmax/pmin keep −0; adding +0 turns it into max(−0, +0) = +0 where lo is +0
+  // (relu6), and adding −0 changes nothing elsewhere (hardtanh(−0) = −0).
+  const z: f32 = reinterpret<u32>(lo) == 0 ? 0.0 : -0.0;
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    v128.store(y + i, f32x4.min(f32x4.max(v128.load(x + i), k(lo)), k(hi)));
+    const v = atMost(atLeast(v128.load(x + i), k(lo)), k(hi));
+    v128.store(y + i, f32x4.add(v, k(z)));
   }
 }
 
@@ -78,7 +83,7 @@ export function hardsigmoid_f(x: usize, y: usize, n: i32, lo: f32, hi: f32, a: f
     const lower = f32x4.mul(k(a), f32x4.sub(v, k(lo)));
     const upper = f32x4.sub(k(1.0), f32x4.mul(k(a), f32x4.sub(k(hi), v)));
     const r = sel(f32x4.lt(v, k(mid)), lower, upper);
-    v128.store(y + i, f32x4.min(f32x4.max(r, k(0.0)), k(1.0)));
+    v128.store(y + i, f32x4.add(atMost(atLeast(r, k(0.0)), k(1.0)), k(0.0)));
   }
 }
 
@@ -141,7 +146,7 @@ export function softshrink_f(x: usize, y: usize, n: i32, t: f32): void {
 /** y = x / (1 + |x|); ±∞ -> ±1. */
 export function softsign_f(x: usize, y: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    const v = f32x4.min(f32x4.max(v128.load(x + i), k(-3.4e38)), k(3.4e38));
+    const v = atMost(atLeast(v128.load(x + i), k(-3.4e38)), k(3.4e38));
     v128.store(y + i, f32x4.div(v, f32x4.add(k(1.0), f32x4.abs(v))));
   }
 }
@@ -176,7 +181,7 @@ export function linear_b(s: usize, gy: usize, gx: usize, n: i32): void {
 /** y = max(x, 0)². */
 export function relu_squared_f(x: usize, y: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    const r = f32x4.max(v128.load(x + i), k(0.0));
+    const r = atLeast(v128.load(x + i), k(0.0));
     v128.store(y + i, f32x4.mul(r, r));
   }
 }
@@ -184,7 +189,7 @@ export function relu_squared_f(x: usize, y: usize, n: i32): void {
 /** f' = 2·max(x, 0). */
 export function relu_squared_b(s: usize, gy: usize, gx: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    const r = f32x4.max(v128.load(s + i), k(0.0));
+    const r = atLeast(v128.load(s + i), k(0.0));
     scaleGrad(gy, gx, i, f32x4.add(r, r));
   }
 }

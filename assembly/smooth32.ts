@@ -2,7 +2,7 @@
 // input itself (exact), and no derivative cancels, so float32 meets the bound.
 import { expm1Neg, expNeg } from './exp32';
 import { log1pUnit } from './log32';
-import { k, negAbs, sel, signBits } from './vec';
+import { atLeast, atMost, K, k, kc, negAbs, sel, signBits } from './vec';
 
 // @ts-ignore: decorator
 @inline function scaleGrad(gy: usize, gx: usize, i: usize, d: v128): void {
@@ -14,7 +14,7 @@ export function sigmoid_f(x: usize, y: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const v = v128.load(x + i);
     const e = expNeg(negAbs(v));
-    v128.store(y + i, f32x4.div(sel(f32x4.lt(v, k(0.0)), e, k(1.0)), f32x4.add(k(1.0), e)));
+    v128.store(y + i, f32x4.div(sel(f32x4.lt(v, k(0.0)), e, kc(K.ONE)), f32x4.add(kc(K.ONE), e)));
   }
 }
 
@@ -22,7 +22,7 @@ export function sigmoid_f(x: usize, y: usize, n: i32): void {
 export function sigmoid_b(s: usize, gy: usize, gx: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const e = expNeg(negAbs(v128.load(s + i)));
-    const q = f32x4.add(k(1.0), e);
+    const q = f32x4.add(kc(K.ONE), e);
     scaleGrad(gy, gx, i, f32x4.div(e, f32x4.mul(q, q)));
   }
 }
@@ -31,7 +31,7 @@ export function sigmoid_b(s: usize, gy: usize, gx: usize, n: i32): void {
 export function sigmoid_by(s: usize, gy: usize, gx: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const y = v128.load(s + i);
-    scaleGrad(gy, gx, i, f32x4.mul(y, f32x4.sub(k(1.0), y)));
+    scaleGrad(gy, gx, i, f32x4.mul(y, f32x4.sub(kc(K.ONE), y)));
   }
 }
 
@@ -41,7 +41,7 @@ export function tanh_f(x: usize, y: usize, n: i32): void {
     const v = v128.load(x + i);
     const a = negAbs(v);
     const em = expm1Neg(f32x4.add(a, a));
-    const t = f32x4.abs(f32x4.div(em, f32x4.add(k(2.0), em))); // tanh|x|
+    const t = f32x4.abs(f32x4.div(em, f32x4.add(kc(K.TWO), em))); // tanh|x|
     v128.store(y + i, v128.or(t, signBits(v)));
   }
 }
@@ -51,8 +51,8 @@ export function tanh_b(s: usize, gy: usize, gx: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const a = negAbs(v128.load(s + i));
     const e = expNeg(f32x4.add(a, a));
-    const q = f32x4.add(k(1.0), e);
-    scaleGrad(gy, gx, i, f32x4.div(f32x4.mul(k(4.0), e), f32x4.mul(q, q)));
+    const q = f32x4.add(kc(K.ONE), e);
+    scaleGrad(gy, gx, i, f32x4.div(f32x4.mul(kc(K.FOUR), e), f32x4.mul(q, q)));
   }
 }
 
@@ -60,7 +60,7 @@ export function tanh_b(s: usize, gy: usize, gx: usize, n: i32): void {
 export function tanh_by(s: usize, gy: usize, gx: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const y = v128.load(s + i);
-    scaleGrad(gy, gx, i, f32x4.mul(f32x4.sub(k(1.0), y), f32x4.add(k(1.0), y)));
+    scaleGrad(gy, gx, i, f32x4.mul(f32x4.sub(kc(K.ONE), y), f32x4.add(kc(K.ONE), y)));
   }
 }
 
@@ -90,7 +90,7 @@ export function elu_b(s: usize, gy: usize, gx: usize, n: i32, ps: f32, nd: f32, 
 export function softplus_f(x: usize, y: usize, n: i32, t: f32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const v = v128.load(x + i);
-    const sp = f32x4.add(f32x4.max(v, k(0.0)), log1pUnit(expNeg(negAbs(v))));
+    const sp = f32x4.add(atLeast(v, k(0.0)), log1pUnit(expNeg(negAbs(v))));
     v128.store(y + i, sel(f32x4.gt(v, k(t)), v, sp));
   }
 }
@@ -100,8 +100,8 @@ export function softplus_b(s: usize, gy: usize, gx: usize, n: i32, t: f32): void
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const v = v128.load(s + i);
     const e = expNeg(negAbs(v));
-    const sg = f32x4.div(sel(f32x4.lt(v, k(0.0)), e, k(1.0)), f32x4.add(k(1.0), e));
-    scaleGrad(gy, gx, i, sel(f32x4.gt(v, k(t)), k(1.0), sg));
+    const sg = f32x4.div(sel(f32x4.lt(v, k(0.0)), e, kc(K.ONE)), f32x4.add(kc(K.ONE), e));
+    scaleGrad(gy, gx, i, sel(f32x4.gt(v, k(t)), kc(K.ONE), sg));
   }
 }
 
@@ -110,7 +110,7 @@ export function log_sigmoid_f(x: usize, y: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const v = v128.load(x + i);
     const l = log1pUnit(expNeg(negAbs(v)));
-    v128.store(y + i, f32x4.sub(f32x4.min(v, k(0.0)), l));
+    v128.store(y + i, f32x4.sub(atMost(v, k(0.0)), l));
   }
 }
 
@@ -119,7 +119,7 @@ export function log_sigmoid_b(s: usize, gy: usize, gx: usize, n: i32): void {
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const v = v128.load(s + i);
     const e = expNeg(negAbs(v));
-    scaleGrad(gy, gx, i, f32x4.div(sel(f32x4.gt(v, k(0.0)), e, k(1.0)), f32x4.add(k(1.0), e)));
+    scaleGrad(gy, gx, i, f32x4.div(sel(f32x4.gt(v, k(0.0)), e, kc(K.ONE)), f32x4.add(kc(K.ONE), e)));
   }
 }
 

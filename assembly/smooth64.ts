@@ -2,6 +2,7 @@
 // family (silu, swish, GELU's sigmoid form), GELU exact and tanh forms, mish,
 // and the exponential. Each kernel widens four float32 lanes into two f64x2
 // halves, computes, and rounds once on the way back.
+import { at64 } from './vec';
 import { clamp64, d, exp64, hi64, lo64, narrow } from './wide';
 
 const INV_SQRT2: f64 = 0.7071067811865476;
@@ -24,6 +25,82 @@ const H3: f64 = 0.12964515488044703;
 const H2: f64 = -0.047562299697622136;
 const H1: f64 = -0.13562110606042643;
 const H0: f64 = 1.2530080583049226;
+
+const TABLE = memory.data<f64>([
+  -3.5e38,
+  3.5e38,
+  -1e30,
+  1e30,
+  -40.0,
+  40.0,
+  -750.0,
+  20.0,
+  1.0,
+  T1,
+  T3,
+  3.0 * T3,
+  INV_SQRT2,
+  3.0,
+  H13,
+  H12,
+  H11,
+  H10,
+  H9,
+  H8,
+  H7,
+  H6,
+  H5,
+  H4,
+  H3,
+  H2,
+  H1,
+  H0,
+  0.5,
+  -0.5,
+  INV_SQRT_2PI,
+  2.0,
+  4.0,
+]);
+const enum C {
+  XMIN,
+  XMAX,
+  XDZMIN,
+  XDZMAX,
+  GMIN,
+  GMAX,
+  MMIN,
+  TWENTY,
+  ONE,
+  T1,
+  T3,
+  T3X3,
+  INV_SQRT2,
+  THREE,
+  H13,
+  H12,
+  H11,
+  H10,
+  H9,
+  H8,
+  H7,
+  H6,
+  H5,
+  H4,
+  H3,
+  H2,
+  H1,
+  H0,
+  HALF,
+  MINUS_HALF,
+  INV_SQRT_2PI,
+  TWO,
+  FOUR,
+}
+
+// @ts-ignore: decorator
+@inline function kt(i: C): v128 {
+  return at64(TABLE, i);
+}
 
 // @ts-ignore: decorator
 @inline function scaleGrad(gy: usize, gx: usize, i: usize, a: v128, b: v128): void {
@@ -48,17 +125,17 @@ const H0: f64 = 1.2530080583049226;
 // @ts-ignore: decorator
 @inline function xSigmoid(x: v128, z: v128): v128 {
   const e = expNegAbs(z);
-  const s = f64x2.div(ifNeg(z, e, d(1.0)), f64x2.add(d(1.0), e));
-  return f64x2.mul(clamp64(x, -3.5e38, 3.5e38), s);
+  const s = f64x2.div(ifNeg(z, e, kt(C.ONE)), f64x2.add(kt(C.ONE), e));
+  return f64x2.mul(clamp64(x, kt(C.XMIN), kt(C.XMAX)), s);
 }
 
 /** d/dx x·σ(z(x)) = σ(z) + x·z'·σ(z)σ(−z); the second term is clamped so that ∞·0 never happens. */
 // @ts-ignore: decorator
 @inline function xSigmoidDx(x: v128, z: v128, dz: v128): v128 {
   const e = expNegAbs(z);
-  const q = f64x2.add(d(1.0), e);
-  const s = f64x2.div(ifNeg(z, e, d(1.0)), q);
-  const xdz = clamp64(f64x2.mul(x, dz), -1e30, 1e30);
+  const q = f64x2.add(kt(C.ONE), e);
+  const s = f64x2.div(ifNeg(z, e, kt(C.ONE)), q);
+  const xdz = clamp64(f64x2.mul(x, dz), kt(C.XDZMIN), kt(C.XDZMAX));
   return f64x2.add(s, f64x2.div(f64x2.mul(xdz, e), f64x2.mul(q, q)));
 }
 
@@ -92,12 +169,12 @@ export function swish_b(s: usize, gy: usize, gx: usize, n: i32, beta: f64): void
 
 // @ts-ignore: decorator
 @inline function tanhFormZ(x: v128): v128 {
-  return f64x2.mul(x, f64x2.add(d(T1), f64x2.mul(d(T3), f64x2.mul(x, x))));
+  return f64x2.mul(x, f64x2.add(kt(C.T1), f64x2.mul(kt(C.T3), f64x2.mul(x, x))));
 }
 
 // @ts-ignore: decorator
 @inline function tanhFormDz(x: v128): v128 {
-  return f64x2.add(d(T1), f64x2.mul(d(3.0 * T3), f64x2.mul(x, x)));
+  return f64x2.add(kt(C.T1), f64x2.mul(kt(C.T3X3), f64x2.mul(x, x)));
 }
 
 /** GELU, tanh form: 0.5x(1 + tanh u) = x·σ(2u), which never overflows. */
@@ -132,45 +209,45 @@ export function gelu_tanh_b(s: usize, gy: usize, gx: usize, n: i32): void {
  */
 // @ts-ignore: decorator
 @inline function lowerTail(xc: v128, g: v128): v128 {
-  const t = f64x2.mul(f64x2.abs(xc), d(INV_SQRT2));
-  const u = f64x2.div(f64x2.sub(t, d(3.0)), f64x2.add(t, d(3.0)));
-  let h = f64x2.add(f64x2.mul(d(H13), u), d(H12));
-  h = f64x2.add(f64x2.mul(h, u), d(H11));
-  h = f64x2.add(f64x2.mul(h, u), d(H10));
-  h = f64x2.add(f64x2.mul(h, u), d(H9));
-  h = f64x2.add(f64x2.mul(h, u), d(H8));
-  h = f64x2.add(f64x2.mul(h, u), d(H7));
-  h = f64x2.add(f64x2.mul(h, u), d(H6));
-  h = f64x2.add(f64x2.mul(h, u), d(H5));
-  h = f64x2.add(f64x2.mul(h, u), d(H4));
-  h = f64x2.add(f64x2.mul(h, u), d(H3));
-  h = f64x2.add(f64x2.mul(h, u), d(H2));
-  h = f64x2.add(f64x2.mul(h, u), d(H1));
-  h = f64x2.add(f64x2.mul(h, u), d(H0));
-  return f64x2.div(f64x2.mul(f64x2.mul(d(0.5), g), h), f64x2.add(d(1.0), f64x2.add(t, t)));
+  const t = f64x2.mul(f64x2.abs(xc), kt(C.INV_SQRT2));
+  const u = f64x2.div(f64x2.sub(t, kt(C.THREE)), f64x2.add(t, kt(C.THREE)));
+  let h = f64x2.add(f64x2.mul(kt(C.H13), u), kt(C.H12));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H11));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H10));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H9));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H8));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H7));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H6));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H5));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H4));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H3));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H2));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H1));
+  h = f64x2.add(f64x2.mul(h, u), kt(C.H0));
+  return f64x2.div(f64x2.mul(f64x2.mul(kt(C.HALF), g), h), f64x2.add(kt(C.ONE), f64x2.add(t, t)));
 }
 
 // @ts-ignore: decorator
 @inline function gaussian(xc: v128): v128 {
-  return exp64(f64x2.mul(d(-0.5), f64x2.mul(xc, xc)));
+  return exp64(f64x2.mul(kt(C.MINUS_HALF), f64x2.mul(xc, xc)));
 }
 
 /** GELU x·Φ(x) (μ = 0, σ = 1). Beyond |x| = 40 the tail is below any float32. */
 // @ts-ignore: decorator
 @inline function gelu64(x: v128): v128 {
-  const xc = clamp64(x, -40.0, 40.0);
+  const xc = clamp64(x, kt(C.GMIN), kt(C.GMAX));
   const c = lowerTail(xc, gaussian(xc));
-  return ifNeg(x, f64x2.mul(xc, c), f64x2.mul(x, f64x2.sub(d(1.0), c)));
+  return ifNeg(x, f64x2.mul(xc, c), f64x2.mul(x, f64x2.sub(kt(C.ONE), c)));
 }
 
 /** GELU' = Φ(x) + x·φ(x). */
 // @ts-ignore: decorator
 @inline function geluDx64(x: v128): v128 {
-  const xc = clamp64(x, -40.0, 40.0);
+  const xc = clamp64(x, kt(C.GMIN), kt(C.GMAX));
   const g = gaussian(xc);
   const c = lowerTail(xc, g);
-  const phi = ifNeg(x, c, f64x2.sub(d(1.0), c));
-  return f64x2.add(phi, f64x2.mul(xc, f64x2.mul(g, d(INV_SQRT_2PI))));
+  const phi = ifNeg(x, c, f64x2.sub(kt(C.ONE), c));
+  return f64x2.add(phi, f64x2.mul(xc, f64x2.mul(g, kt(C.INV_SQRT_2PI))));
 }
 
 export function gelu_f(x: usize, y: usize, n: i32): void {
@@ -194,23 +271,23 @@ export function gelu_b(s: usize, gy: usize, gx: usize, n: i32): void {
  */
 // @ts-ignore: decorator
 @inline function mish64(x: v128): v128 {
-  const xc = clamp64(x, -750.0, 20.0);
+  const xc = clamp64(x, kt(C.MMIN), kt(C.TWENTY));
   const e = exp64(xc);
-  const m = f64x2.mul(e, f64x2.add(d(2.0), e));
-  const y = f64x2.div(f64x2.mul(xc, m), f64x2.add(m, d(2.0)));
-  return v128.bitselect(x, y, f64x2.gt(x, d(20.0)));
+  const m = f64x2.mul(e, f64x2.add(kt(C.TWO), e));
+  const y = f64x2.div(f64x2.mul(xc, m), f64x2.add(m, kt(C.TWO)));
+  return v128.bitselect(x, y, f64x2.gt(x, kt(C.TWENTY)));
 }
 
 /** mish' = m/(m + 2) + 4x·e(1 + e)/(m + 2)². */
 // @ts-ignore: decorator
 @inline function mishDx64(x: v128): v128 {
-  const xc = clamp64(x, -750.0, 20.0);
+  const xc = clamp64(x, kt(C.MMIN), kt(C.TWENTY));
   const e = exp64(xc);
-  const m = f64x2.mul(e, f64x2.add(d(2.0), e));
-  const q = f64x2.add(m, d(2.0));
-  const tail = f64x2.mul(f64x2.mul(d(4.0), xc), f64x2.mul(e, f64x2.add(d(1.0), e)));
+  const m = f64x2.mul(e, f64x2.add(kt(C.TWO), e));
+  const q = f64x2.add(m, kt(C.TWO));
+  const tail = f64x2.mul(f64x2.mul(kt(C.FOUR), xc), f64x2.mul(e, f64x2.add(kt(C.ONE), e)));
   const y = f64x2.add(f64x2.div(m, q), f64x2.div(tail, f64x2.mul(q, q)));
-  return v128.bitselect(d(1.0), y, f64x2.gt(x, d(20.0)));
+  return v128.bitselect(kt(C.ONE), y, f64x2.gt(x, kt(C.TWENTY)));
 }
 
 export function mish_f(x: usize, y: usize, n: i32): void {

@@ -6,6 +6,7 @@ export * from './idx-file.js';
 export * from './load.js';
 export * from './mnist-digits.js';
 export * from './scale.js';
+export * from './sequences.js';
 export * from './split.js';
 export * from './synthetic.js';
 export type * from './types.js';

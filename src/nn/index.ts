@@ -19,6 +19,7 @@ export {
 } from './model.js';
 export * from './optimizers.js';
 export * from './progress.js';
+export * from './recurrent-zoo.js';
 export * from './regularizers.js';
 export * from './save.js';
 export * from './schedules.js';

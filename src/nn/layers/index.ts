@@ -11,6 +11,7 @@ import { Activation, AlphaDropout, Dense, Dropout, Flatten, InputLayer } from '.
 import type { Layer } from './layer.js';
 import { Add, Concatenate } from './merge.js';
 import { BatchNormalization, LayerNormalization } from './normalization.js';
+import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import { Residual } from './residual.js';
 
 export * from './activation-ref.js';
@@ -20,6 +21,7 @@ export * from './core.js';
 export * from './layer.js';
 export * from './merge.js';
 export * from './normalization.js';
+export * from './recurrent.js';
 export * from './residual.js';
 
 type FromConfig = (config: JsonObject) => Layer;
@@ -49,6 +51,9 @@ export const LAYER_CLASSES: Readonly<Record<string, FromConfig>> = {
   RReLU: make(RReLU),
   Maxout: make(Maxout),
   GatedDense: make(GatedDense),
+  SimpleRNN: make(SimpleRNN),
+  LSTM: make(LSTM),
+  GRU: make(GRU),
   Residual: (c) => {
     const inner = c['layers'];
     if (!Array.isArray(inner)) throw new UsageError('Residual config needs a list of layers');

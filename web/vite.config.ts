@@ -22,5 +22,8 @@ export default defineConfig({
     sourcemap: true,
     reportCompressedSize: false,
   },
+  // The training worker is a module worker: the engine has lazy imports (saving,
+  // Node-only callbacks) that split it into chunks, which the default 'iife' cannot hold.
+  worker: { format: 'es' },
   server: { host: '127.0.0.1', fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
 });

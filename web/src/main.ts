@@ -3,6 +3,10 @@ import 'katex/dist/katex.min.css';
 import './style.css';
 import { h } from './dom.js';
 import { Explorer } from './explorer.js';
+import { Compare } from './playground/compare.js';
+import { formatCompare, parseCompare } from './playground/compare-state.js';
+import { formatPlayground, parsePlayground } from './playground/config.js';
+import { Playground } from './playground/playground.js';
 import { formatState, parseState } from './state.js';
 import { formatRoute, parseRoute, type Tab, type TabInstance } from './tabs.js';
 
@@ -18,7 +22,31 @@ const explorerTab: Tab = {
   },
 };
 
-const TABS: readonly Tab[] = [explorerTab];
+const playgroundTab: Tab = {
+  id: 'playground',
+  label: 'Playground',
+  mount(root, query, setQuery) {
+    const parsed = parsePlayground(query);
+    const playground = new Playground(root, parsed.state, parsed.problems, (state) =>
+      setQuery(formatPlayground(state)),
+    );
+    return { restore: (q) => playground.setState(parsePlayground(q).state) };
+  },
+};
+
+const compareTab: Tab = {
+  id: 'compare',
+  label: 'Compare',
+  mount(root, query, setQuery) {
+    const parsed = parseCompare(query);
+    const compare = new Compare(root, parsed.state, parsed.problems, (state) =>
+      setQuery(formatCompare(state)),
+    );
+    return { restore: (q) => compare.setState(parseCompare(q).state) };
+  },
+};
+
+const TABS: readonly Tab[] = [explorerTab, playgroundTab, compareTab];
 
 /**
  * URL writes are coalesced: a slider fires many events per second, and

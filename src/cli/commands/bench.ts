@@ -1,0 +1,113 @@
+/**
+ * `actlab bench [part]`: benchmarks against TensorFlow.js and PyTorch, written
+ * as ratios. Parts: `activations` (elementwise throughput); without a part,
+ * every part runs. Results go to bench/results/<date>.json and
+ * docs/BENCHMARKS.md is regenerated from the newest.
+ *
+ * The benchmark code sits in the last layer (src/bench, which pulls in
+ * TensorFlow.js), so it is loaded only when this verb runs.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../../activations/index.js';
+import type { CommandContext } from '../context.js';
+import { writeLine } from '../io.js';
+import { formatTable } from '../table.js';
+
+/** The parts a bench run can do, in the order a full run does them. */
+export const BENCH_PARTS = ['activations'] as const;
+type BenchPart = (typeof BENCH_PARTS)[number];
+
+interface BenchOptions {
+  readonly quick?: boolean;
+  readonly json?: boolean;
+  readonly save: boolean;
+}
+
+function parsePart(part: string | undefined): readonly BenchPart[] {
+  if (part === undefined) return BENCH_PARTS;
+  if ((BENCH_PARTS as readonly string[]).includes(part)) return [part as BenchPart];
+  throw new UsageError(`unknown bench part '${part}' — available: ${BENCH_PARTS.join(', ')}`);
+}
+
+function cell(v: number | null): string {
+  return v === null ? '—' : v.toFixed(0);
+}
+
+function ratioCell(a: number | null, b: number | null): string {
+  return a === null || b === null || b <= 0 ? '—' : `${(a / b).toFixed(2)}x`;
+}
+
+async function benchActivationsPart(ctx: CommandContext, opts: BenchOptions): Promise<void> {
+  const { benchActivations } = await import('../../bench/activations.js');
+  const { saveActivations, writeBenchmarksDoc } = await import('../../bench/report.js');
+  const { summarize } = await import('../../bench/summary.js');
+  const { stdout, stderr } = ctx.io;
+  const result = await benchActivations({
+    quick: opts.quick ?? false,
+    progress: (line) => writeLine(stderr, line),
+  });
+  if (opts.save) {
+    writeLine(stderr, `wrote ${saveActivations(result)}`);
+    const doc = writeBenchmarksDoc();
+    if (doc !== undefined) writeLine(stderr, `wrote ${doc}`);
+  }
+  if (opts.json) {
+    const { n, repeats, memcpy, activations, ...rest } = result;
+    writeLine(stdout, JSON.stringify({ n, repeats, memcpy, activations, ...rest }));
+    return;
+  }
+  const rows = Object.entries(result.activations).map(([id, r]) => [
+    id,
+    cell(r.ours_fwd),
+    cell(r.torch_fwd),
+    ratioCell(r.ours_fwd, r.torch_fwd),
+    cell(r.ours_fwd_bwd),
+    cell(r.torch_fwd_bwd),
+    ratioCell(r.ours_fwd_bwd, r.torch_fwd_bwd),
+    cell(r.js_fwd),
+    cell(r.tfjs_fwd),
+  ]);
+  const headers = [
+    'activation',
+    'ours fwd',
+    'torch fwd',
+    'ratio',
+    'ours f+b',
+    'torch f+b',
+    'ratio',
+    'js fwd',
+    'tfjs fwd',
+  ];
+  writeLine(
+    stdout,
+    `M elements/s, float32, n = ${result.n}, best of ${result.repeats}; memcpy ${result.memcpy}`,
+  );
+  for (const line of formatTable(headers, rows)) writeLine(stdout, line);
+  const s = summarize(result);
+  const g = (x: number | null) => (x === null ? '—' : `${x.toFixed(2)}x`);
+  writeLine(
+    stdout,
+    `forward+backward vs PyTorch: geomean ${g(s.fwdBwdVsTorch.geomean)}, worst ${s.fwdBwdVsTorch.worst?.id ?? '—'} ${g(s.fwdBwdVsTorch.worst?.ratio ?? null)}`,
+  );
+  writeLine(
+    stdout,
+    `forward vs PyTorch: geomean ${g(s.fwdVsTorch.geomean)}, worst ${s.fwdVsTorch.worst?.id ?? '—'} ${g(s.fwdVsTorch.worst?.ratio ?? null)}`,
+  );
+  const pl = Object.entries(s.piecewiseVsMemcpy).map(([id, f]) => `${id} ${(f * 100).toFixed(0)}%`);
+  writeLine(stdout, `piecewise-linear forward / memcpy: ${pl.join(', ') || '—'}`);
+}
+
+export function registerBench(program: Command, ctx: CommandContext): void {
+  program
+    .command('bench')
+    .description('benchmark against TensorFlow.js and PyTorch (parts: activations)')
+    .argument('[part]', `what to benchmark: ${BENCH_PARTS.join(', ')} (default: all)`)
+    .option('--quick', 'fewer repeats: the whole run stays under two minutes')
+    .option('--json', 'print the results as one JSON object')
+    .option('--no-save', 'do not write bench/results/<date>.json nor docs/BENCHMARKS.md')
+    .action(async (part: string | undefined, opts: BenchOptions) => {
+      for (const p of parsePart(part)) {
+        if (p === 'activations') await benchActivationsPart(ctx, opts);
+      }
+    });
+}

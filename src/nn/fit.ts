@@ -3,17 +3,36 @@
  * forward pass in training mode, the loss plus weight penalties, backward, one
  * optimizer step; the logged loss and metrics are means over the epoch's
  * samples (as Keras shows them), then validation in inference mode.
+ * Optionally a checkpoint after each epoch (and every N batches), a resume
+ * from one that continues bitwise (checkpoint.ts), and the NaN guard that
+ * stops or skips a step whose loss, gradients or update are not finite
+ * (nan-guard.ts).
  */
 import { UsageError } from '../activations/errors.js';
 import { add } from '../tensor/index.js';
 import { Random } from '../tensor/random.js';
 import { noGrad, type Tensor } from '../tensor/tensor.js';
 import type { Callback, CallbackInfo, Logs } from './callbacks.js';
+import {
+  applyCheckpoint,
+  describePosition,
+  findResumeCheckpoint,
+  type RandomSnapshot,
+  type TrainingState,
+  writeCheckpoint,
+} from './checkpoint.js';
 import { History } from './history.js';
 import { getLoss, type Loss, type Target } from './losses.js';
 import { getMetric, type Metric } from './metrics.js';
 import type { Model } from './model.js';
 import { asDType, sliceRows, takeRows } from './model.js';
+import {
+  NON_FINITE_POLICIES,
+  NonFiniteError,
+  type NonFinitePolicy,
+  type NonFiniteReport,
+  StepGuard,
+} from './nan-guard.js';
 import { getOptimizer, type Optimizer } from './optimizers.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 import { type LayerTrace, TraceRecorder } from './trace.js';
@@ -54,6 +73,30 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Where the progress bar goes (default: process.stderr). */
   stream?: ProgressStream;
+  /**
+   * Write a checkpoint into this directory at the end of every epoch (and
+   * every `checkpointEvery` batches), keeping the newest two.
+   */
+  checkpointDir?: string;
+  /** Also checkpoint every this many batches (counted across epochs). */
+  checkpointEvery?: number;
+  /**
+   * Continue from the newest usable checkpoint in this directory (or from this
+   * checkpoint file): the run ends bitwise as an uninterrupted one would.
+   */
+  resumeFrom?: string;
+  /** Accept NaN and infinite values in the checkpoint resumed from. */
+  allowNonFinite?: boolean;
+  /**
+   * A NaN or infinite loss or gradient: 'stop' throws NonFiniteError with the
+   * weights as before that step, 'skip' leaves the step out, 'ignore' (the
+   * default, as Keras) carries on.
+   */
+  onNonFinite?: NonFinitePolicy;
+  /** Told of each step left out under 'skip'. */
+  onSkippedStep?: (report: NonFiniteReport) => void;
+  /** Warnings, such as a damaged checkpoint passed over (default: the progress stream). */
+  warn?: (message: string) => void;
 }
 
 function requireCompiled(model: Model): CompiledModel {
@@ -106,6 +149,73 @@ function defaultStream(): ProgressStream | null {
   return proc?.stderr ?? null;
 }
 
+/** Where a run starts: at the beginning, or where a checkpoint left off. */
+interface StartPoint {
+  epoch: number;
+  step: number;
+  batchesDone: number;
+  epochRng: RandomSnapshot | null;
+  lossSum: number;
+  metricSums: number[];
+  seen: number;
+}
+
+/** Loads the checkpoint to resume from into the model, optimizer and Random; says which was used. */
+async function resume(
+  from: string,
+  model: Model,
+  c: CompiledModel,
+  rng: Random,
+  run: { n: number; batchSize: number; shuffle: boolean; metrics: number },
+  opts: FitOptions,
+  warn: (message: string) => void,
+): Promise<StartPoint> {
+  const { checkpoint, refused } = await findResumeCheckpoint(from, model, c.optimizer, {
+    allowNonFinite: opts.allowNonFinite === true,
+  });
+  const s = checkpoint.state;
+  for (const r of refused) {
+    warn(
+      `checkpoint ${r.path} refused (${r.error.message}); resuming from the previous one, ${checkpoint.path} (${describePosition(s)})`,
+    );
+  }
+  // Mid-epoch, the rest of the epoch's shuffled order depends on these three.
+  if (
+    s.step > 0 &&
+    (s.samples !== run.n || s.batchSize !== run.batchSize || s.shuffle !== run.shuffle)
+  ) {
+    throw new UsageError(
+      `checkpoint ${checkpoint.path} stopped mid-epoch in a run of ${s.samples} samples, batch size ${s.batchSize}, shuffle ${s.shuffle}; this run has ${run.n}, ${run.batchSize}, ${run.shuffle}`,
+    );
+  }
+  if (s.step > 0 && s.metricSums.length !== run.metrics) {
+    throw new UsageError(`checkpoint ${checkpoint.path} was written with other metrics`);
+  }
+  applyCheckpoint(checkpoint, model, c.optimizer, rng);
+  if (opts.verbose !== 0)
+    (opts.stream ?? defaultStream())?.write(
+      `Resuming from ${checkpoint.path} (${describePosition(s)})\n`,
+    );
+  return {
+    epoch: s.epoch,
+    step: s.step,
+    batchesDone: s.batchesDone,
+    epochRng: s.epochRng,
+    lossSum: s.lossSum,
+    metricSums: [...s.metricSums],
+    seen: s.seen,
+  };
+}
+
+function checkCheckpointOptions(opts: FitOptions): void {
+  const every = opts.checkpointEvery;
+  if (every === undefined) return;
+  if (!Number.isInteger(every) || every < 1)
+    throw new UsageError(`checkpointEvery must be a positive integer (got ${every})`);
+  if (opts.checkpointDir === undefined)
+    throw new UsageError('checkpointEvery needs a checkpointDir to write to');
+}
+
 export async function fitModel(
   model: Model,
   xAll: Tensor,
@@ -123,6 +233,10 @@ export async function fitModel(
     throw new UsageError(`batchSize must be a positive integer (got ${batchSize})`);
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new UsageError(`epochs must be a non-negative integer (got ${epochs})`);
+  checkCheckpointOptions(opts);
+  const policy = opts.onNonFinite ?? 'ignore';
+  if (!NON_FINITE_POLICIES.includes(policy))
+    throw new UsageError(`onNonFinite must be one of ${NON_FINITE_POLICIES.join(', ')}`);
   let x = asDType(xAll, model.dtype);
   let y = prepareTarget(yAll, c.loss, model);
   let validation = opts.validationData
@@ -144,40 +258,108 @@ export async function fitModel(
   const n = x.shape[0]!;
   if (n === 0) throw new UsageError('fit: no training samples');
   const rng = opts.seed === undefined ? model.rng : new Random(opts.seed);
+  const shuffle = opts.shuffle !== false;
   const callbacks = opts.callbacks ?? [];
   const tracing = callbacks.some((cb) => cb.needsTrace === true);
   const verbose = opts.verbose ?? 1;
   const stream = verbose === 0 ? null : (opts.stream ?? defaultStream());
+  const warn =
+    opts.warn ??
+    ((m: string) => {
+      (opts.stream ?? defaultStream())?.write(`warning: ${m}\n`);
+    });
   const history = new History();
   const steps = Math.ceil(n / batchSize);
+  const start: StartPoint =
+    opts.resumeFrom === undefined
+      ? { epoch: 0, step: 0, batchesDone: 0, epochRng: null, lossSum: 0, metricSums: [], seen: 0 }
+      : await resume(
+          opts.resumeFrom,
+          model,
+          c,
+          rng,
+          { n, batchSize, shuffle, metrics: c.metrics.length },
+          opts,
+          warn,
+        );
+  // Collected after a resume: restoring weights gives them new tensors.
   const trainable = model.trainableWeights.map((w) => w.tensor);
+  const guard = policy === 'ignore' ? null : new StepGuard(model, c.optimizer, trainable, rng);
+  const lossOf = (pred: Tensor, yb: Target): Tensor => {
+    const loss = c.loss.compute(pred, yb);
+    const pen = penalties(model);
+    return pen === null ? loss : add(loss, pen);
+  };
+  let batchesDone = start.batchesDone;
+  const checkpoint = async (
+    state: Omit<
+      TrainingState,
+      'batchesDone' | 'batchSize' | 'samples' | 'shuffle' | 'rng' | 'modelRng' | 'optimizer'
+    >,
+  ) => {
+    if (opts.checkpointDir === undefined) return;
+    const lr = c.optimizer.learningRate;
+    await writeCheckpoint(opts.checkpointDir, model, c.optimizer, {
+      ...state,
+      batchesDone,
+      batchSize,
+      samples: n,
+      shuffle,
+      rng: rng.getState(),
+      modelRng: model.rng.getState(),
+      optimizer: {
+        name: c.optimizer.name,
+        iterations: c.optimizer.iterations,
+        learningRate: typeof lr === 'number' ? lr : null,
+      },
+    });
+  };
   model.stopTraining = false;
   let trace: LayerTrace | null = null;
   const info = (): CallbackInfo => ({ model, trace });
 
   for (const cb of callbacks) await cb.onTrainBegin?.(info());
-  for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+  for (let epoch = start.epoch; epoch < epochs && !model.stopTraining; epoch++) {
+    const resumed = epoch === start.epoch && start.step > 0;
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, info());
     stream?.write(`Epoch ${epoch + 1}/${epochs}\n`);
     const bar = stream === null ? null : new ProgressBar(stream, steps);
-    const order =
-      opts.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : rng.permutation(n);
-    let lossSum = 0;
-    const metricSums = c.metrics.map(() => 0);
-    let seen = 0;
-    for (let step = 0; step < steps && !model.stopTraining; step++) {
+    // The shuffle of a resumed epoch is redrawn from the Random as it was when first drawn.
+    const epochRng = resumed ? start.epochRng : shuffle ? rng.getState() : null;
+    let order: Int32Array;
+    if (!shuffle) order = Int32Array.from({ length: n }, (_, i) => i);
+    else if (resumed) {
+      const redraw = new Random();
+      redraw.setState(epochRng!);
+      order = redraw.permutation(n);
+    } else order = rng.permutation(n);
+    let lossSum = resumed ? start.lossSum : 0;
+    const metricSums = resumed ? [...start.metricSums] : c.metrics.map(() => 0);
+    let seen = resumed ? start.seen : 0;
+    for (let step = resumed ? start.step : 0; step < steps && !model.stopTraining; step++) {
       const s = step * batchSize;
       const e = Math.min(n, s + batchSize);
       const xb = takeRows(x, order, s, e);
       const yb = takeTarget(y, order, s, e);
       for (const w of trainable) w.grad = null;
+      guard?.begin();
       const recorder = tracing ? new TraceRecorder() : null;
       const pred = model.forward([xb], { training: true, rng, trace: recorder })[0]!;
-      let loss = c.loss.compute(pred, yb);
-      const pen = penalties(model);
-      if (pen !== null) loss = add(loss, pen);
+      const loss = lossOf(pred, yb);
       loss.backward();
-      c.optimizer.step(trainable);
+      batchesDone++;
+      if (guard === null) c.optimizer.step(trainable);
+      const where = guard === null ? null : guard.step(loss, xb, (p) => lossOf(p, yb));
+      if (where !== null) {
+        const report = { epoch, batch: step, where };
+        if (policy === 'stop') {
+          bar?.finish({ loss: Number.NaN });
+          throw new NonFiniteError(report, history);
+        }
+        opts.onSkippedStep?.(report);
+        if (verbose === 1) bar?.update(step + 1, { loss: seen > 0 ? lossSum / seen : Number.NaN });
+        continue;
+      }
       const bn = e - s;
       seen += bn;
       lossSum += loss.data[0]! * bn;
@@ -192,6 +374,14 @@ export async function fitModel(
       if (verbose === 1) bar?.update(step + 1, running);
       const batchLogs: Logs = { ...running, batchLoss: loss.data[0]! };
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs, info());
+      // The end of an epoch has its own checkpoint, written after validation.
+      if (
+        opts.checkpointEvery !== undefined &&
+        batchesDone % opts.checkpointEvery === 0 &&
+        step + 1 < steps
+      ) {
+        await checkpoint({ epoch, step: step + 1, epochRng, lossSum, metricSums, seen });
+      }
     }
     const logs: Record<string, number> = { loss: lossSum / seen };
     c.metrics.forEach((m, i) => {
@@ -204,6 +394,14 @@ export async function fitModel(
     bar?.finish(logs);
     history.record(epoch, logs);
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, info());
+    await checkpoint({
+      epoch: epoch + 1,
+      step: 0,
+      epochRng: null,
+      lossSum: 0,
+      metricSums: [],
+      seen: 0,
+    });
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history, info());
   return history;

@@ -1,9 +1,11 @@
 /** The Keras-like engine: layers, models, training, optimizers, saving. */
 export * from './callbacks.js';
+export * from './checkpoint.js';
 export * from './fit.js';
 export * from './history.js';
 export * from './initializers.js';
 export * from './io/safetensors.js';
+export { parseStrictJson, parseStrictJsonBytes } from './io/strict-json.js';
 export type { JsonObject, JsonValue } from './json.js';
 export * from './layers/index.js';
 export * from './losses.js';
@@ -17,6 +19,7 @@ export {
   sliceRows,
   takeRows,
 } from './model.js';
+export * from './nan-guard.js';
 export * from './optimizers.js';
 export * from './progress.js';
 export * from './recurrent-zoo.js';

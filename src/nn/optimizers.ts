@@ -127,6 +127,14 @@ export abstract class Optimizer {
     return g;
   }
 
+  /**
+   * The slot arrays (moments, accumulators) of a weight, created as the first
+   * update would create them when absent: checkpoints save and refill them.
+   */
+  slotsOf(w: Tensor): FloatArray[] {
+    return this.slotsFor(w);
+  }
+
   private slotsFor(w: Tensor): FloatArray[] {
     let s = this.slots.get(w);
     if (s === undefined) {

@@ -153,12 +153,14 @@ describe('actlab train: bad input is a one-line UsageError, and nothing is writt
     await expect(actlab('train', '--model', file)).rejects.toThrow(/unknown layer class 'Lambda'/);
   });
 
-  it('saves nothing when training diverges, and exits with 1', async () => {
+  it('saves nothing when training diverges, and exits with 3 (the NaN guard)', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'actlab-nan-')), 'out');
     const args = ['train', '--optimizer', 'sgd', '--lr', '1e300', '--epochs', '3', '--save', dir];
     const { stderr, exitCode } = await actlab(...args);
-    expect(stderr).toMatch(/^error: training diverged: .* nothing was saved$/m);
-    expect(exitCode).toBe(1);
-    expect(existsSync(dir)).toBe(false);
+    expect(stderr).toMatch(
+      /^error: training stopped: NaN or infinite values at epoch \d+, batch \d+: .* nothing was saved/m,
+    );
+    expect(exitCode).toBe(3);
+    expect(existsSync(join(dir, 'model.json'))).toBe(false);
   });
 });

@@ -3,7 +3,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../activations/errors.js';
 import type { ParamValue } from '../../activations/types.js';
-import { LoadError, loadModel, type Model, modelFromDescription } from '../../nn/index.js';
+import {
+  LoadError,
+  loadModel,
+  MAX_MODEL_JSON_DEPTH,
+  type Model,
+  modelFromDescription,
+  parseStrictJson,
+} from '../../nn/index.js';
 import { lenet5, mlp } from '../../nn/zoo.js';
 import type { CommandContext } from '../context.js';
 import { collectParam, parseHidden, parseIntOption, parseSizes } from './nn-options.js';
@@ -17,6 +24,8 @@ export interface ModelChoice {
   classes?: number;
   init?: string;
   seed: number;
+  /** Accept NaN and infinite weights in a saved model (refused by default). */
+  allowNonFinite?: boolean;
 }
 
 /**
@@ -51,17 +60,17 @@ export async function resolveModel(c: ModelChoice): Promise<Model> {
         `--model must be mlp, lenet5, a model .json file or a saved model directory (no file '${c.model}')`,
       );
     }
-    if (statSync(c.model).isDirectory()) return await loadModel(c.model);
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFileSync(c.model, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`${c.model}: not valid JSON (${(e as Error).message})`);
-    }
+    if (statSync(c.model).isDirectory())
+      return await loadModel(c.model, { allowNonFinite: c.allowNonFinite === true });
+    // The strict reader: a repeated key, a prototype key or deep nesting is refused, as in model.json.
+    const doc = parseStrictJson(readFileSync(c.model, 'utf8'), {
+      what: 'model description',
+      maxDepth: MAX_MODEL_JSON_DEPTH,
+    });
     return modelFromDescription(doc, { seed: c.seed });
   } catch (e) {
     // A model file that cannot be trusted is bad input too: one line, exit code 2.
-    if (e instanceof LoadError) throw new UsageError(`${c.model}: ${e.message}`);
+    if (e instanceof LoadError) throw new UsageError(`${c.model}: ${e.message} [${e.code}]`);
     throw e;
   }
 }
@@ -75,6 +84,7 @@ interface SummaryFlags {
   classes?: number;
   init?: string;
   json?: boolean;
+  allowNonfinite?: boolean;
 }
 
 export function registerSummary(program: Command, ctx: CommandContext): void {
@@ -104,9 +114,11 @@ export function registerSummary(program: Command, ctx: CommandContext): void {
     )
     .option('--init <name>', 'kernel initializer (default glorot_uniform)')
     .option('--json', 'print the table as JSON')
+    .option('--allow-nonfinite', 'accept NaN and infinite weights in a saved model')
     .action(async (flags: SummaryFlags) => {
       const model = await resolveModel({
         model: flags.model,
+        allowNonFinite: flags.allowNonfinite === true,
         activation: flags.activation,
         params: flags.param ?? {},
         hidden: parseHidden(flags.hidden),

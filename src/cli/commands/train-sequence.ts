@@ -16,13 +16,13 @@ import {
   type OptimizerOptions,
   RECURRENT_MODEL_NAMES,
   recurrentModel,
-  TerminateOnNaN,
 } from '../../nn/index.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { CommandContext } from '../context.js';
 import { parseHidden } from './nn-options.js';
 import { resolveModel } from './summary.js';
 import { reportWarnings, type TrainFlags } from './train.js';
+import { fitSafely, safetyFitOptions } from './train-safety.js';
 
 /** The model for a sequence task: a recurrent one by name, or a model file or directory. */
 async function sequenceModel(
@@ -57,6 +57,7 @@ async function sequenceModel(
     params: flags.param ?? {},
     hidden: parseHidden(flags.hidden),
     seed: flags.seed,
+    allowNonFinite: flags.allowNonfinite === true,
   });
 }
 
@@ -71,6 +72,8 @@ export async function trainSequenceCommand(flags: TrainFlags, ctx: CommandContex
       `--model ${flags.model} needs a sequence data set: --dataset ${SEQUENCE_TASK_NAMES.join(', ')} (got '${flags.dataset}')`,
     );
   }
+  // Checked before any work, so a wrong combination is one line of error.
+  const safety = safetyFitOptions(flags, ctx);
   const ds = loadDataset(flags.dataset, {
     seed: flags.seed,
     ...(flags.seqLen === undefined ? {} : { seqLen: flags.seqLen }),
@@ -112,28 +115,28 @@ export async function trainSequenceCommand(flags: TrainFlags, ctx: CommandContex
       io.stdout.write(`${JSON.stringify(line)}\n`);
     },
   };
-  const nanGuard = new TerminateOnNaN();
   const advisor = flags.diagnose === true ? new Advisor() : null;
   const t0 = performance.now();
-  const history = await model.fit(x, y, {
-    batchSize: flags.batchSize,
-    epochs: flags.epochs,
-    validationData: [xTest, yTest],
-    callbacks: advisor === null ? [nanGuard, logger] : [nanGuard, logger, advisor],
-    verbose: 1,
-    stream: {
-      write: (t: string) => io.stderr.write(t),
-      isTTY: (io.stderr as { isTTY?: boolean }).isTTY === true,
-    },
-  });
+  const history = await fitSafely(
+    () =>
+      model.fit(x, y, {
+        batchSize: flags.batchSize,
+        epochs: flags.epochs,
+        validationData: [xTest, yTest],
+        callbacks: advisor === null ? [logger] : [logger, advisor],
+        verbose: 1,
+        stream: {
+          write: (t: string) => io.stderr.write(t),
+          isTTY: (io.stderr as { isTTY?: boolean }).isTTY === true,
+        },
+        ...safety,
+      }),
+    flags,
+    ctx,
+  );
   if (advisor !== null) reportWarnings(advisor, json, ctx);
-  if (nanGuard.stoppedAt !== null) {
-    io.stderr.write(
-      `error: training diverged: the loss became NaN or infinite at batch ${nanGuard.stoppedAt.batch + 1}; nothing was saved (try --clipnorm 1)\n`,
-    );
-    ctx.exitCode = 1;
-    return;
-  }
+  // The NaN guard stopped the run (exit code 3, said on stderr); --save writes nothing.
+  if (history === null) return;
   const testLoss =
     history.last('val_loss') ??
     model.evaluate(xTest, yTest, { batchSize: flags.batchSize })['loss']!;

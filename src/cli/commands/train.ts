@@ -1,7 +1,9 @@
 /**
  * `actlab train`: fit a model to a data set, print a Keras progress bar and
  * summary on stderr, and with --json-log one JSON line per epoch plus a final
- * test line on stdout. --save writes the model only after training succeeded.
+ * test line on stdout. --save writes the model only after training succeeded
+ * (its checkpoints/ folder during training); see train-safety.ts for
+ * checkpoints, --resume and the NaN guard.
  * --diagnose runs the advisor and reports its warnings (see reportWarnings).
  */
 import type { Command } from 'commander';
@@ -17,7 +19,6 @@ import {
   getOptimizer,
   isRecurrentModelName,
   type OptimizerOptions,
-  TerminateOnNaN,
 } from '../../nn/index.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { CommandContext } from '../context.js';
@@ -29,9 +30,10 @@ import {
   parsePositiveNumber,
 } from './nn-options.js';
 import { resolveModel } from './summary.js';
+import { addSafetyOptions, fitSafely, type SafetyFlags, safetyFitOptions } from './train-safety.js';
 import { trainSequenceCommand } from './train-sequence.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends SafetyFlags {
   model: string;
   dataset: string;
   data?: string;
@@ -71,6 +73,8 @@ export async function trainCommand(flags: TrainFlags, ctx: CommandContext): Prom
     await trainSequenceCommand(flags, ctx);
     return;
   }
+  // Checked before any work, so a wrong combination is one line of error.
+  const safety = safetyFitOptions(flags, ctx);
   if (!isScaleMethod(flags.scale)) {
     throw new UsageError(
       `--scale must be one of ${SCALE_METHODS.join(', ')} (got '${flags.scale}')`,
@@ -100,6 +104,7 @@ export async function trainCommand(flags: TrainFlags, ctx: CommandContext): Prom
     classes: ds.numClasses,
     init: flags.init,
     seed: flags.seed,
+    allowNonFinite: flags.allowNonfinite === true,
   });
   const optOptions: OptimizerOptions = { learningRate: flags.lr };
   if (flags.clipnorm !== undefined) optOptions.clipnorm = flags.clipnorm;
@@ -137,30 +142,29 @@ export async function trainCommand(flags: TrainFlags, ctx: CommandContext): Prom
       io.stdout.write(`${JSON.stringify(line)}\n`);
     },
   };
-  const nanGuard = new TerminateOnNaN();
   const advisor = flags.diagnose === true ? new Advisor() : null;
   const t0 = performance.now();
-  const history = await model.fit(x, ds.train.y, {
-    batchSize: flags.batchSize,
-    epochs: flags.epochs,
-    // As the Keras example: the held-out test split doubles as validation data.
-    validationData: [xTest, ds.test.y],
-    callbacks: advisor === null ? [nanGuard, logger] : [nanGuard, logger, advisor],
-    verbose: 1,
-    stream: {
-      write: (t: string) => io.stderr.write(t),
-      isTTY: (io.stderr as { isTTY?: boolean }).isTTY === true,
-    },
-  });
+  const history = await fitSafely(
+    () =>
+      model.fit(x, ds.train.y, {
+        batchSize: flags.batchSize,
+        epochs: flags.epochs,
+        // As the Keras example: the held-out test split doubles as validation data.
+        validationData: [xTest, ds.test.y],
+        callbacks: advisor === null ? [logger] : [logger, advisor],
+        verbose: 1,
+        stream: {
+          write: (t: string) => io.stderr.write(t),
+          isTTY: (io.stderr as { isTTY?: boolean }).isTTY === true,
+        },
+        ...safety,
+      }),
+    flags,
+    ctx,
+  );
   if (advisor !== null) reportWarnings(advisor, json, ctx);
-  if (nanGuard.stoppedAt !== null) {
-    // Not bad input (exit 2) but a failed run (exit 1); --save writes nothing.
-    io.stderr.write(
-      `error: training diverged: the loss became NaN or infinite at batch ${nanGuard.stoppedAt.batch + 1}; nothing was saved\n`,
-    );
-    ctx.exitCode = 1;
-    return;
-  }
+  // The NaN guard stopped the run (exit code 3, said on stderr); --save writes nothing.
+  if (history === null) return;
   // The last epoch's validation ran on the test split with the final weights: reuse it.
   const valLoss = history.last('val_loss');
   const valAcc = history.last('val_acc');
@@ -202,8 +206,7 @@ export function reportWarnings(advisor: Advisor, json: boolean, { io }: CommandC
 }
 
 export function registerTrain(program: Command, ctx: CommandContext): void {
-  program
-    .command('train')
+  addSafetyOptions(program.command('train'))
     .description(
       'train a model on a data set (progress on stderr; --json-log for JSON lines on stdout)',
     )

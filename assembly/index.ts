@@ -4,6 +4,10 @@
 export * from './piecewise';
 export * from './smooth32';
 export * from './smooth64';
+export * from './gemm';
+export * from './conv';
+export * from './pool';
+export * from './optim';
 
 /** First 16-byte aligned byte after the module's static data. */
 export function scratchBase(): usize {

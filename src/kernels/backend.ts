@@ -9,6 +9,8 @@ import type { ElementwiseSpec, Params, VectorSpec } from '../activations/types.j
 
 export interface Backend extends TensorKernels {
   readonly name: 'js' | 'wasm';
+  /** The optimizers' update loops (in place over a weight and its slots). */
+  readonly optimizer: OptimizerKernels;
   /** y = f(x) elementwise. */
   unaryForward(spec: ElementwiseSpec, p: Params, x: FloatArray, y: FloatArray): void;
   /** gx = gy · f'(saved), saved = x, or y when fromY. */
@@ -146,6 +148,56 @@ export interface TensorKernels {
     scale: number,
     gz: FloatArray,
   ): void;
+}
+
+/**
+ * Optimizer update kernels: in-place loops over one weight tensor and its
+ * slots. The equations are Keras 3's (keras/src/optimizers/*.py), so
+ * hyperparameters carry over.
+ */
+export interface OptimizerKernels {
+  /** Σ g², in float64. */
+  sumSquares(g: FloatArray): number;
+  /** g ← g · s. */
+  scaleInPlace(g: FloatArray, s: number): void;
+  /** g ← clip(g, -v, v). */
+  clipInPlace(g: FloatArray, v: number): void;
+  /** w ← w − w · c (decoupled weight decay, c = wd · lr). */
+  decay(w: FloatArray, c: number): void;
+  /** Plain SGD, or momentum (m ← μm − lr·g; w ← w + m, or w + μm − lr·g with Nesterov). */
+  sgd(
+    w: FloatArray,
+    g: FloatArray,
+    m: FloatArray | null,
+    lr: number,
+    momentum: number,
+    nesterov: boolean,
+  ): void;
+  /** Adam with the bias correction folded into alpha = lr·√(1−β2ᵗ)/(1−β1ᵗ). */
+  adam(
+    w: FloatArray,
+    g: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
+  /** RMSprop: v ← ρv + (1−ρ)g²; step = lr·g/√(v − ḡ² + ε); optional momentum buffer. */
+  rmsprop(
+    w: FloatArray,
+    g: FloatArray,
+    v: FloatArray,
+    avg: FloatArray | null,
+    mom: FloatArray | null,
+    lr: number,
+    rho: number,
+    momentum: number,
+    epsilon: number,
+  ): void;
+  /** Adagrad: acc ← acc + g²; w ← w − lr·g/√(acc + ε). */
+  adagrad(w: FloatArray, g: FloatArray, acc: FloatArray, lr: number, epsilon: number): void;
 }
 
 let current: Backend | undefined;

@@ -3,10 +3,12 @@
  * Nesterov), Adam, AdamW, RMSprop, Adagrad. Each takes one of `clipnorm` (each
  * gradient tensor clipped to that L2 norm), `clipvalue` (elementwise) or
  * `globalClipnorm` (all gradients scaled together), as Keras allows one at a time.
- * The arithmetic runs in OptimizerKernels so a faster backend can take it over.
+ * The arithmetic runs in the current backend's optimizer kernels.
  */
 import { closest, UsageError } from '../activations/errors.js';
-import { jsOptimizerKernels, type OptimizerKernels } from '../kernels/js/optim.js';
+import { getBackend, type OptimizerKernels } from '../kernels/backend.js';
+// The updates run on the selected backend: importing the optimizers alone must register one.
+import '../kernels/select.js';
 import { allocate, type FloatArray, type Tensor } from '../tensor/tensor.js';
 import type { JsonObject } from './json.js';
 import type { LearningRateSchedule } from './schedules.js';
@@ -51,9 +53,10 @@ export abstract class Optimizer {
   readonly globalClipnorm: number | undefined;
   /** Number of updates applied so far (Keras `iterations`). */
   iterations = 0;
-  // The portable kernels; the Backend interface does not carry optimizer kernels yet,
-  // so a faster backend would plug in here.
-  protected readonly kernels: OptimizerKernels = jsOptimizerKernels;
+  /** The update loops of the backend in use (looked up per step, so setBackend() applies). */
+  protected get kernels(): OptimizerKernels {
+    return getBackend().optimizer;
+  }
   /** Per-weight slot arrays (moments, accumulators), created on first use. */
   protected readonly slots = new Map<Tensor, FloatArray[]>();
   private readonly scratch = new Map<Tensor, FloatArray>();

@@ -1,8 +1,9 @@
 /**
  * The tensor layer: Tensor, autograd and the ops. Importing it registers the
- * portable js backend, so ops work without any setup.
+ * backends and selects the default (wasm where SIMD is available, else js;
+ * ACTLAB_BACKEND overrides), so ops work without any setup.
  */
-import '../kernels/js/index.js';
+import '../kernels/select.js';
 
 export {
   activation,

@@ -248,10 +248,10 @@ describe('the wasm backend', () => {
 });
 
 describe('selectDefaultBackend', () => {
-  it('keeps js as the default when ACTLAB_BACKEND is unset, and honours js and wasm', () => {
+  it('makes wasm the default when ACTLAB_BACKEND is unset (SIMD is there), and honours js and wasm', () => {
     const before = getBackend().name;
     try {
-      expect(selectDefaultBackend(undefined).name).toBe(before);
+      expect(selectDefaultBackend(undefined).name).toBe('wasm');
       expect(selectDefaultBackend('wasm').name).toBe('wasm');
       expect(selectDefaultBackend('js').name).toBe('js');
     } finally {

@@ -1,7 +1,8 @@
 /**
  * `actlab bench [part]`: benchmarks against TensorFlow.js and PyTorch, written
- * as ratios. Parts: `activations` (elementwise throughput); without a part,
- * every part runs. Results go to bench/results/<date>.json and
+ * as ratios. Parts: `activations` (elementwise throughput), `training` (SGEMM,
+ * an MLP and LeNet-5); without a part, every part runs, and `--json` prints
+ * the fields of every part together in one object. Results go to bench/results/<date>.json and
  * docs/BENCHMARKS.md is regenerated from the newest.
  *
  * The benchmark code sits in the last layer (src/bench, which pulls in
@@ -12,13 +13,15 @@ import { UsageError } from '../../activations/index.js';
 import type { CommandContext } from '../context.js';
 import { writeLine } from '../io.js';
 import { formatTable } from '../table.js';
+import { benchTrainingPart } from './bench-training.js';
 
 /** The parts a bench run can do, in the order a full run does them. */
-export const BENCH_PARTS = ['activations'] as const;
+export const BENCH_PARTS = ['activations', 'training'] as const;
 type BenchPart = (typeof BENCH_PARTS)[number];
 
 interface BenchOptions {
   readonly quick?: boolean;
+  readonly full?: boolean;
   readonly json?: boolean;
   readonly save: boolean;
 }
@@ -37,7 +40,10 @@ function ratioCell(a: number | null, b: number | null): string {
   return a === null || b === null || b <= 0 ? '—' : `${(a / b).toFixed(2)}x`;
 }
 
-async function benchActivationsPart(ctx: CommandContext, opts: BenchOptions): Promise<void> {
+async function benchActivationsPart(
+  ctx: CommandContext,
+  opts: BenchOptions,
+): Promise<Record<string, unknown>> {
   const { benchActivations } = await import('../../bench/activations.js');
   const { saveActivations, writeBenchmarksDoc } = await import('../../bench/report.js');
   const { summarize } = await import('../../bench/summary.js');
@@ -53,8 +59,7 @@ async function benchActivationsPart(ctx: CommandContext, opts: BenchOptions): Pr
   }
   if (opts.json) {
     const { n, repeats, memcpy, activations, ...rest } = result;
-    writeLine(stdout, JSON.stringify({ n, repeats, memcpy, activations, ...rest }));
-    return;
+    return { n, repeats, memcpy, activations, ...rest };
   }
   const rows = Object.entries(result.activations).map(([id, r]) => [
     id,
@@ -95,19 +100,27 @@ async function benchActivationsPart(ctx: CommandContext, opts: BenchOptions): Pr
   );
   const pl = Object.entries(s.piecewiseVsMemcpy).map(([id, f]) => `${id} ${(f * 100).toFixed(0)}%`);
   writeLine(stdout, `piecewise-linear forward / memcpy: ${pl.join(', ') || '—'}`);
+  return {};
 }
 
 export function registerBench(program: Command, ctx: CommandContext): void {
   program
     .command('bench')
-    .description('benchmark against TensorFlow.js and PyTorch (parts: activations)')
+    .description('benchmark against TensorFlow.js and PyTorch (parts: activations, training)')
     .argument('[part]', `what to benchmark: ${BENCH_PARTS.join(', ')} (default: all)`)
-    .option('--quick', 'fewer repeats: the whole run stays under two minutes')
+    .option('--quick', 'fewer repeats, LeNet on a slice: each part stays within a few minutes')
+    .option('--full', 'the whole study: ten LeNet epochs with test accuracies (training)')
     .option('--json', 'print the results as one JSON object')
     .option('--no-save', 'do not write bench/results/<date>.json nor docs/BENCHMARKS.md')
     .action(async (part: string | undefined, opts: BenchOptions) => {
+      let json: Record<string, unknown> = {};
       for (const p of parsePart(part)) {
-        if (p === 'activations') await benchActivationsPart(ctx, opts);
+        const fields =
+          p === 'activations'
+            ? await benchActivationsPart(ctx, opts)
+            : await benchTrainingPart(ctx, opts);
+        json = { ...json, ...fields };
       }
+      if (opts.json) writeLine(ctx.io.stdout, JSON.stringify(json));
     });
 }

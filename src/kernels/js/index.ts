@@ -8,6 +8,7 @@ import {
 import { type Backend, registerBackend } from '../backend.js';
 import { conv2dBackwardFilter, conv2dBackwardInput, conv2dForward } from './conv.js';
 import { gemm } from './gemm.js';
+import { jsOptimizerKernels } from './optim.js';
 import {
   avgPool2dBackward,
   avgPool2dForward,
@@ -43,6 +44,7 @@ export const jsBackend: Backend = {
   maxAxis,
   softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
+  optimizer: jsOptimizerKernels,
 };
 
 registerBackend(jsBackend);

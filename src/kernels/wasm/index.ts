@@ -1,7 +1,8 @@
 /**
  * The `wasm` backend: AssemblyScript SIMD kernels for elementwise activations
- * (float32), the js reference for everything else (float64 arrays, activations
- * or parameters without a kernel, and gemm and the other tensor kernels for now).
+ * and, from tensor-kernels.ts, GEMM, convolution, pooling and the optimizer
+ * updates (float32); the js reference for everything else (float64 arrays,
+ * activations or parameters without a kernel, bias, reductions and losses).
  *
  * Data crosses into wasm memory in chunks: each chunk is copied into a
  * scratch region that stays in cache, computed, and copied out, so any
@@ -18,6 +19,7 @@ import {
   type KernelModule,
   simdSupported,
 } from './loader.js';
+import { createTensorKernels } from './tensor-kernels.js';
 
 /** Elements per scratch region: 64 KiB each, three regions, well inside L2. */
 const CHUNK = 16384;
@@ -67,8 +69,9 @@ export function createWasmBackend(mod: KernelModule): Backend {
   const at = (r: number): number => s.ptr(r) >> 2;
 
   return {
-    // Everything without a wasm kernel yet (gemm, conv, pooling...) is the js reference.
+    // Everything without a wasm kernel yet is the js reference.
     ...jsBackend,
+    ...createTensorKernels(mod),
     name: 'wasm',
     unaryForward(spec: ElementwiseSpec, p: Params, x: FloatArray, y: FloatArray): void {
       const binding = isF32(x) && isF32(y) ? bindingFor(spec.id, p) : undefined;

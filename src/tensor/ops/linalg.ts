@@ -42,16 +42,28 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     be.gemm(false, false, m, n, k, 1, a.data, t * aStep, b.data, t * bStep, 0, y.data, t * m * n);
   }
   return record(y, 'matmul', [a, b], (gy) => {
-    const ga = allocate(a.dtype, a.size);
-    const gb = allocate(b.dtype, b.size);
-    for (let t = 0; t < batch; t++) {
-      // dA = dY · Bᵀ and dB = Aᵀ · dY, summed over a broadcast batch.
-      be.gemm(false, true, m, k, n, 1, gy, t * m * n, b.data, t * bStep, 1, ga, t * aStep);
-      be.gemm(true, false, k, n, m, 1, a.data, t * aStep, gy, t * m * n, 1, gb, t * bStep);
+    // dA = dY · Bᵀ and dB = Aᵀ · dY, summed over a broadcast batch. A first
+    // layer's input needs no gradient, and dA is the costliest product there.
+    if (needsGrad(a)) {
+      const ga = allocate(a.dtype, a.size);
+      for (let t = 0; t < batch; t++) {
+        be.gemm(false, true, m, k, n, 1, gy, t * m * n, b.data, t * bStep, 1, ga, t * aStep);
+      }
+      sendGrad(a, ga);
     }
-    sendGrad(a, ga);
-    sendGrad(b, gb);
+    if (needsGrad(b)) {
+      const gb = allocate(b.dtype, b.size);
+      for (let t = 0; t < batch; t++) {
+        be.gemm(true, false, k, n, m, 1, a.data, t * aStep, gy, t * m * n, 1, gb, t * bStep);
+      }
+      sendGrad(b, gb);
+    }
   });
+}
+
+/** Whether a gradient sent to t would reach anything (a weight, or a node that records one). */
+function needsGrad(t: Tensor): boolean {
+  return t.requiresGrad || t.node !== null;
 }
 
 function checkPerm(perm: readonly number[], rank: number, shape: Shape): void {

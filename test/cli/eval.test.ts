@@ -215,9 +215,33 @@ describe('actlab eval, bad input', () => {
     expectUsageError(await cli(['eval', 'relu', '--json', 'abc']));
   });
 
-  it('refuses the wasm backend in this build with one clear line', async () => {
-    const line = expectUsageError(await cli(['eval', 'relu', '--backend', 'wasm', '1']));
-    expect(line).toBe('error: the wasm backend is not available in this build');
+  it('computes with the wasm kernels on --backend wasm, within the float32 tolerances of mpmath', async () => {
+    const ref = loadElementwise().find((c) => c.id === 'gelu' && c.isDefault)!;
+    const xs = [-5, -1, 0, 0.5, 3];
+    const r = await cli([
+      'eval',
+      'gelu',
+      '--backend',
+      'wasm',
+      '--grad',
+      '--json',
+      '--',
+      ...xs.map(String),
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as EvalJson;
+    const at = (x: number) => ref.x.findIndex((v) => v === x && !Object.is(v, -0));
+    xs.forEach((x, k) => {
+      const i = at(x);
+      expect(i).toBeGreaterThanOrEqual(0);
+      // 4 float32 ULP of the value; derivatives 1e-5 relative + 1e-9 absolute (DESIGN.md §3).
+      const y = Number(out.y[k]);
+      expect(Math.abs(y - ref.y[i]!)).toBeLessThanOrEqual(
+        4 * 2 ** -23 * Math.abs(ref.y[i]!) + 1e-45,
+      );
+      const d = Number(out.dydx![k]);
+      expect(Math.abs(d - ref.dydx[i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.dydx[i]!) + 1e-9);
+    });
   });
 
   it('turns commander errors (unknown option, bad choice) into exit code 2', async () => {

@@ -2,6 +2,9 @@
  * `actlab eval`: an activation at given values through the reference kernels,
  * in float32 (the default, printed as TensorFlow prints) or float64, with the
  * derivative and the gradients of learnable parameters on request.
+ * `--backend wasm` computes y and dy/dx with the fast float32 kernels instead
+ * (float64 and vector activations have no wasm kernels and stay on the
+ * reference; parameter gradients always come from the reference).
  */
 import { type Command, Option } from 'commander';
 import {
@@ -19,6 +22,9 @@ import {
   vectorJacobian,
   vectorOutShape,
 } from '../../activations/index.js';
+import { type Backend, backendNames, getBackend, setBackend } from '../../kernels/backend.js';
+// Registers the backends (the wasm one where this engine has SIMD).
+import '../../kernels/select.js';
 import type { CommandContext } from '../context.js';
 import { type Dtype, formatValue } from '../format.js';
 import { readAll, writeLine } from '../io.js';
@@ -45,19 +51,48 @@ function allocator(dtype: Dtype): (n: number) => FloatArray {
   return dtype === 'float32' ? (n) => new Float32Array(n) : (n) => new Float64Array(n);
 }
 
+/** The kernels that compute y and dy/dx: the reference ones, or a backend's. */
+interface ElementwiseKernels {
+  forward(spec: ElementwiseSpec, p: Params, x: FloatArray, y: FloatArray): void;
+  backward(spec: ElementwiseSpec, p: Params, x: FloatArray, gy: FloatArray, gx: FloatArray): void;
+}
+
+const referenceKernels: ElementwiseKernels = { forward: forwardInto, backward: backwardInto };
+
+function backendKernels(b: Backend): ElementwiseKernels {
+  return {
+    forward: (spec, p, x, y) => b.unaryForward(spec, p, x, y),
+    backward: (spec, p, x, gy, gx) => b.unaryBackward(spec, p, x, gy, gx, false),
+  };
+}
+
+/** The wasm backend's kernels, or a usage error where this engine cannot run them. */
+function wasmKernels(): ElementwiseKernels {
+  if (!backendNames().includes('wasm')) {
+    throw new UsageError('--backend wasm: this WebAssembly engine lacks SIMD; use --backend js');
+  }
+  const previous = getBackend().name;
+  try {
+    return backendKernels(setBackend('wasm'));
+  } finally {
+    setBackend(previous);
+  }
+}
+
 function evalElementwise(
   spec: ElementwiseSpec,
   p: Params,
   x: FloatArray,
   alloc: (n: number) => FloatArray,
   grad: boolean,
+  kernels: ElementwiseKernels,
 ): Result {
   const y = alloc(x.length);
-  forwardInto(spec, p, x, y);
+  kernels.forward(spec, p, x, y);
   if (!grad) return { y };
   const ones = alloc(x.length).fill(1);
   const dydx = alloc(x.length);
-  backwardInto(spec, p, x, ones, dydx);
+  kernels.backward(spec, p, x, ones, dydx);
   const names = Object.keys(spec.dParams ?? {});
   const dparams: Record<string, FloatArray> = {};
   for (const name of names) dparams[name] = alloc(x.length);
@@ -169,8 +204,6 @@ Examples:
   echo "1 2 3" | actlab eval softmax --grad --json`,
     );
   addParamOptions(command).action(async (id: string, xs: string[], opts: EvalOptions) => {
-    if (opts.backend === 'wasm')
-      throw new UsageError('the wasm backend is not available in this build');
     const { spec, params } = resolveActivation(id, parseParamPairs(opts.param), opts.preset);
     const axis = parseInteger(opts.axis, '--axis');
     const alloc = allocator(opts.dtype);
@@ -180,7 +213,14 @@ Examples:
     const grad = opts.grad ?? false;
     const result =
       spec.kind === 'elementwise'
-        ? evalElementwise(spec, params, x, alloc, grad)
+        ? evalElementwise(
+            spec,
+            params,
+            x,
+            alloc,
+            grad,
+            opts.backend === 'wasm' ? wasmKernels() : referenceKernels,
+          )
         : evalVector(spec, params, x, axis, alloc, grad);
     if (opts.json)
       writeLine(ctx.io.stdout, toJson(jsonResult(spec.id, params, opts.dtype, x, result)));

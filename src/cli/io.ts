@@ -27,3 +27,11 @@ export async function readAll(stdin: CliIO['stdin']): Promise<string> {
 export function writeLine(sink: TextSink, line = ''): void {
   sink.write(`${line}\n`);
 }
+
+/** stderr as fit()'s progress stream: the bar redraws in place only on a terminal. */
+export function stderrProgress(io: CliIO): { write(text: string): void; isTTY: boolean } {
+  return {
+    write: (t: string) => io.stderr.write(t),
+    isTTY: (io.stderr as { isTTY?: boolean }).isTTY === true,
+  };
+}

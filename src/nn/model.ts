@@ -158,6 +158,11 @@ export class Model {
     return this.requireGraph().outputs;
   }
 
+  /** Every symbolic tensor but the inputs, each after the tensors it is computed from. */
+  get nodes(): readonly SymbolicTensor[] {
+    return this.requireGraph().order;
+  }
+
   get inputShape(): Shape {
     return this.inputs[0]!.shape;
   }

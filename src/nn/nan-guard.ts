@@ -58,20 +58,6 @@ function layerName(l: Layer): string {
   return `layer '${l.name}' (${l.className})`;
 }
 
-/** The model's symbolic tensors with every input before its users, model inputs first. */
-function graphOrder(model: Model): SymbolicTensor[] {
-  const order: SymbolicTensor[] = [];
-  const seen = new Set<SymbolicTensor>(model.inputs);
-  const visit = (t: SymbolicTensor): void => {
-    if (seen.has(t)) return;
-    for (const p of t.node.inputs) visit(p);
-    seen.add(t);
-    order.push(t);
-  };
-  for (const o of model.outputs) visit(o);
-  return order;
-}
-
 /**
  * Runs one batch again, layer by layer, and says where the first non-finite
  * value shows: a layer's output in the forward pass, else the loss, else (in
@@ -87,7 +73,7 @@ export function locateNonFinite(
   const values = new Map<SymbolicTensor, Tensor>();
   if (!allFinite(x.data)) return `the input batch holds ${firstNonFinite(x.data)}`;
   for (const s of model.inputs) values.set(s, s.node.layer.run([asDType(x, model.dtype)], ctx));
-  const order = graphOrder(model);
+  const order = model.nodes;
   for (const s of order) {
     const out = s.node.layer.run(
       s.node.inputs.map((t) => values.get(t)!),

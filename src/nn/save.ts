@@ -35,18 +35,8 @@ const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
 
 /** The architecture as JSON: layers, then the graph as nodes referring to layers by name. */
 export function modelToJson(model: Model): JsonObject {
-  const tensors = [...model.inputs];
-  const order: SymbolicTensor[] = [];
-  // Nodes in an order where each comes after its inputs: inputs first, then a DFS from the outputs.
-  const seen = new Set<SymbolicTensor>(tensors);
-  const visit = (t: SymbolicTensor): void => {
-    if (seen.has(t)) return;
-    for (const p of t.node.inputs) visit(p);
-    seen.add(t);
-    order.push(t);
-  };
-  for (const o of model.outputs) visit(o);
-  const all = [...tensors, ...order];
+  // Nodes in an order where each comes after its inputs, the model's inputs first.
+  const all = [...model.inputs, ...model.nodes];
   const index = new Map(all.map((t, i) => [t, i]));
   const layers: Layer[] = [...new Set(all.map((t) => t.node.layer))];
   return {

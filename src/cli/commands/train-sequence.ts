@@ -19,6 +19,7 @@ import {
 } from '../../nn/index.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { CommandContext } from '../context.js';
+import { stderrProgress } from '../io.js';
 import { parseHidden } from './nn-options.js';
 import { resolveModel } from './summary.js';
 import { reportWarnings, type TrainFlags } from './train.js';
@@ -125,10 +126,7 @@ export async function trainSequenceCommand(flags: TrainFlags, ctx: CommandContex
         validationData: [xTest, yTest],
         callbacks: advisor === null ? [logger] : [logger, advisor],
         verbose: 1,
-        stream: {
-          write: (t: string) => io.stderr.write(t),
-          isTTY: (io.stderr as { isTTY?: boolean }).isTTY === true,
-        },
+        stream: stderrProgress(io),
         ...safety,
       }),
     flags,

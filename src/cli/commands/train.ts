@@ -22,6 +22,7 @@ import {
 } from '../../nn/index.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { CommandContext } from '../context.js';
+import { stderrProgress } from '../io.js';
 import {
   collectParam,
   parseHidden,
@@ -153,10 +154,7 @@ export async function trainCommand(flags: TrainFlags, ctx: CommandContext): Prom
         validationData: [xTest, ds.test.y],
         callbacks: advisor === null ? [logger] : [logger, advisor],
         verbose: 1,
-        stream: {
-          write: (t: string) => io.stderr.write(t),
-          isTTY: (io.stderr as { isTTY?: boolean }).isTTY === true,
-        },
+        stream: stderrProgress(io),
         ...safety,
       }),
     flags,

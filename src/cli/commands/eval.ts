@@ -186,7 +186,12 @@ export function registerEval(program: Command, ctx: CommandContext): void {
         .default('float32'),
     )
     .addOption(
-      new Option('--backend <backend>', 'kernels to use').choices(['js', 'wasm']).default('js'),
+      new Option(
+        '--backend <backend>',
+        'kernels for y and dy/dx: js (the reference) or wasm (the fast float32 kernels)',
+      )
+        .choices(['js', 'wasm'])
+        .default('js'),
     )
     .option('--axis <axis>', 'axis of a vector activation (the values form one vector)', '-1')
     .option(

@@ -131,6 +131,12 @@ export class Tensor {
 
 /** Adds g into t's gradient (allocating it on first use). */
 export function accumulateGrad(t: Tensor, g: FloatArray): void {
+  if (t.grad === null && ownedGrads.has(g) && g.length === t.size && isDtype(g, t.dtype)) {
+    // Nobody else holds g (see sendGrad's `owned`): it becomes the gradient as it is.
+    ownedGrads.delete(g);
+    t.grad = new Tensor(g, t.shape);
+    return;
+  }
   if (t.grad === null) {
     const copy = allocate(t.dtype, t.size);
     copy.set(g);
@@ -183,6 +189,9 @@ function runBackward(root: Tensor, seed: FloatArray): void {
       }
       if (t.requiresGrad) accumulateGrad(t, g);
       grads.delete(t);
+      // A backward closure may pass g on to several inputs (add does), so from
+      // here on nobody may add into it in place.
+      ownedGrads.delete(g);
       t.node.backward(g);
     }
   } finally {
@@ -192,24 +201,42 @@ function runBackward(root: Tensor, seed: FloatArray): void {
 }
 
 let pendingGrads: Map<Tensor, FloatArray> | null = null;
-/** Gradient arrays allocated by sendGrad itself, safe to add into in place. */
+/**
+ * Gradient arrays that only the pending map holds (allocated by sendGrad
+ * itself, or handed over by an op with `owned`): safe to add into in place,
+ * and a leaf may keep one as its .grad without a copy.
+ */
 let ownedGrads: WeakSet<FloatArray> = new WeakSet();
+
+function isDtype(a: FloatArray, dtype: Tensor['dtype']): boolean {
+  return dtype === 'float32' ? a instanceof Float32Array : a instanceof Float64Array;
+}
 
 /**
  * Called by op backward closures: adds g to the gradient flowing into `input`.
  * Inside a backward pass the sum is kept per tensor until its own turn.
+ * `owned`: the op allocated g for this input alone and never touches it again
+ * (it is not the upstream gradient, nor sent anywhere else), so autograd may
+ * add into it and keep it instead of copying.
  */
-export function sendGrad(input: Tensor, g: FloatArray): void {
+export function sendGrad(input: Tensor, g: FloatArray, owned = false): void {
   if (input.node === null && !input.requiresGrad) return;
   const map = pendingGrads;
   if (map === null) throw new Error('sendGrad outside backward()');
   const prev = map.get(input);
   if (prev === undefined) {
     map.set(input, g);
+    if (owned) ownedGrads.add(g);
     return;
   }
   if (ownedGrads.has(prev)) {
     for (let i = 0; i < prev.length; i++) prev[i] = prev[i]! + g[i]!;
+    return;
+  }
+  if (owned && isDtype(g, input.dtype)) {
+    for (let i = 0; i < g.length; i++) g[i] = g[i]! + prev[i]!;
+    ownedGrads.add(g);
+    map.set(input, g);
     return;
   }
   // The first gradient may be owned by the op that sent it: sum into a fresh array.

@@ -17,7 +17,7 @@ export function applyElementwise(spec: ElementwiseSpec, p: Params, x: Tensor): T
   return record(y, spec.id, [x], (gy) => {
     const gx = allocate(x.dtype, x.size);
     backend.unaryBackward(spec, p, fromY ? y.data : x.data, gy, gx, fromY);
-    sendGrad(x, gx);
+    sendGrad(x, gx, true);
   });
 }
 
@@ -39,7 +39,7 @@ export function applyVector(spec: VectorSpec, p: Params, x: Tensor, axis: number
   return record(y, spec.id, [x], (gy) => {
     const gx = allocate(x.dtype, x.size);
     backend.vectorBackward(spec, p, x.data, y.data, gy, x.shape, axis, gx);
-    sendGrad(x, gx);
+    sendGrad(x, gx, true);
   });
 }
 

@@ -10,6 +10,8 @@ export default elementwise<Record<string, never>>({
   f: (x) => Math.max(x, 0),
   // relu'(0) = 0 is the frameworks' convention (PyTorch, TensorFlow, JAX), not 1.
   df: (x) => (x > 0 ? 1 : Number.isNaN(x) ? x : 0),
+  // y > 0 exactly where x > 0 (and y is NaN where x is), so backward can keep y instead of x.
+  dfFromY: (y) => (y > 0 ? 1 : Number.isNaN(y) ? y : 0),
   kinks: () => [{ at: 0, derivative: 0 }],
   properties: {
     range: [0, Number.POSITIVE_INFINITY],

@@ -10,6 +10,8 @@ export default elementwise<Record<string, never>>({
   f: (x) => Math.min(Math.max(x, 0), 6),
   // Both corners belong to the flat side, as in PyTorch: relu6'(0) = relu6'(6) = 0.
   df: (x) => (x > 0 && x < 6 ? 1 : Number.isNaN(x) ? x : 0),
+  // 0 < y < 6 exactly where 0 < x < 6: backward can keep y instead of x.
+  dfFromY: (y) => (y > 0 && y < 6 ? 1 : Number.isNaN(y) ? y : 0),
   kinks: () => [
     { at: 0, derivative: 0 },
     { at: 6, derivative: 0 },

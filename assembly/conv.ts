@@ -45,106 +45,271 @@ const PAD_LEFT = 56;
   }
 }
 
+// The geometry, read once per call into globals (a runtime object would be
+// allocated at __heap_base, where the host's scratch memory begins).
+let inH: i32 = 0;
+let inW: i32 = 0;
+let inC: i32 = 0;
+let outH: i32 = 0;
+let outW: i32 = 0;
+let kh: i32 = 0;
+let kw: i32 = 0;
+let sh: i32 = 0;
+let sw: i32 = 0;
+let dh: i32 = 0;
+let dw: i32 = 0;
+let padTop: i32 = 0;
+let padLeft: i32 = 0;
+/** Height and width of the zero-padded image that every window lies inside. */
+let hp: i32 = 0;
+let wp: i32 = 0;
+
+function readGeo(g: usize): void {
+  inH = load<i32>(g, IN_H);
+  inW = load<i32>(g, IN_W);
+  inC = load<i32>(g, IN_C);
+  outH = load<i32>(g, OUT_H);
+  outW = load<i32>(g, OUT_W);
+  kh = load<i32>(g, KH);
+  kw = load<i32>(g, KW);
+  sh = load<i32>(g, STRIDE_H);
+  sw = load<i32>(g, STRIDE_W);
+  dh = load<i32>(g, DIL_H);
+  dw = load<i32>(g, DIL_W);
+  padTop = load<i32>(g, PAD_TOP);
+  padLeft = load<i32>(g, PAD_LEFT);
+  hp = (outH - 1) * sh + (kh - 1) * dh + 1;
+  wp = (outW - 1) * sw + (kw - 1) * dw + 1;
+}
+
+/** Bytes of the padded-image workspace that im2col and col2im take. */
+export function convPadBytes(g: usize): i32 {
+  readGeo(g);
+  return hp * wp * inC * 4;
+}
+
 /**
  * The column matrix of images n0..n1 (x points at image 0):
  * cols[(img·outH + oy)·outW + ox, (ky·kw + kx)·inC + c] = x[img, iy, ix, c], 0 outside the image.
- * With dilation 1 a kernel row inside the image is one contiguous run of kw·inC values.
+ * Each image is first copied into a zero-bordered workspace `pad` (hp × wp × inC),
+ * so that every window is in bounds and a kernel row is plain copies: one run
+ * of kw·inC floats with dilation 1, with no per-element test for the border.
  */
-export function im2col(g: usize, x: usize, n0: i32, n1: i32, cols: usize): void {
-  const inH = load<i32>(g, IN_H);
-  const inW = load<i32>(g, IN_W);
-  const inC = load<i32>(g, IN_C);
-  const outH = load<i32>(g, OUT_H);
-  const outW = load<i32>(g, OUT_W);
-  const kh = load<i32>(g, KH);
-  const kw = load<i32>(g, KW);
-  const sh = load<i32>(g, STRIDE_H);
-  const sw = load<i32>(g, STRIDE_W);
-  const dh = load<i32>(g, DIL_H);
-  const dw = load<i32>(g, DIL_W);
-  const padTop = load<i32>(g, PAD_TOP);
-  const padLeft = load<i32>(g, PAD_LEFT);
-  const run = kw * inC;
+export function im2col(g: usize, x: usize, n0: i32, n1: i32, cols: usize, pad: usize): void {
+  readGeo(g);
+  const rowFloats = wp * inC;
+  const rowBytes = (<usize>rowFloats) << 2;
+  memory.fill(pad, 0, (<usize>(hp * rowFloats)) << 2);
+  const yUsed = min(inH, hp - padTop);
+  const xUsedBytes = (<usize>(max(0, min(inW, wp - padLeft)) * inC)) << 2;
+  const interior = pad + ((<usize>(padTop * rowFloats + padLeft * inC)) << 2);
+  const run = dw == 1 ? kw * inC : inC;
+  const runs = dw == 1 ? 1 : kw;
   const runBytes = (<usize>run) << 2;
-  const cBytes = (<usize>inC) << 2;
+  const kxStep = (<usize>(dw * inC)) << 2;
+  const oxStep = (<usize>(sw * inC)) << 2;
+  const kRowBytes = (<usize>(kw * inC)) << 2;
+  /** Bytes of one row of the column matrix (kh·kw·inC floats). */
+  const colBytes = <usize>kh * kRowBytes;
   let q = cols;
   for (let img = n0; img < n1; img++) {
     const xImg = x + ((<usize>(img * inH * inW * inC)) << 2);
+    for (let iy = 0; iy < yUsed; iy++) {
+      memory.copy(
+        interior + <usize>iy * rowBytes,
+        xImg + ((<usize>(iy * inW * inC)) << 2),
+        xUsedBytes,
+      );
+    }
+    // Output pixels innermost: a few floats per copy (5 for a 5×5 kernel over
+    // one channel), so the loop around each copy has to be the cheap one.
     for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * sh - padTop;
-      for (let ox = 0; ox < outW; ox++) {
-        const ix0 = ox * sw - padLeft;
-        const rowFits = dw == 1 && ix0 >= 0 && ix0 + kw <= inW;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = iy0 + ky * dh;
-          if (iy < 0 || iy >= inH) {
-            memory.fill(q, 0, runBytes);
-            q += runBytes;
-            continue;
-          }
-          const rowBase = xImg + ((<usize>(iy * inW * inC)) << 2);
-          if (rowFits) {
-            copyRun(q, rowBase + ((<usize>(ix0 * inC)) << 2), run);
-            q += runBytes;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ix0 + kx * dw;
-            if (ix >= 0 && ix < inW) copyRun(q, rowBase + ((<usize>(ix * inC)) << 2), inC);
-            else memory.fill(q, 0, cBytes);
-            q += cBytes;
+      for (let ky = 0; ky < kh; ky++) {
+        const srcRow = pad + <usize>(oy * sh + ky * dh) * rowBytes;
+        for (let r = 0; r < runs; r++) {
+          let src = srcRow + <usize>r * kxStep;
+          let d = q + <usize>ky * kRowBytes + <usize>r * runBytes;
+          for (let ox = 0; ox < outW; ox++) {
+            copyRun(d, src, run);
+            d += colBytes;
+            src += oxStep;
           }
         }
+      }
+      q += <usize>outW * colBytes;
+    }
+  }
+}
+
+/**
+ * gx[img] = the adjoint of im2col for images n0..n1 (assigned, not added):
+ * each image's columns are summed into the zeroed workspace `pad`, whose
+ * interior is then the image's gradient.
+ */
+export function col2im(g: usize, gcols: usize, n0: i32, n1: i32, gx: usize, pad: usize): void {
+  readGeo(g);
+  const rowFloats = wp * inC;
+  const rowBytes = (<usize>rowFloats) << 2;
+  const padBytes = (<usize>(hp * rowFloats)) << 2;
+  const yUsed = min(inH, hp - padTop);
+  const xUsed = max(0, min(inW, wp - padLeft));
+  const xUsedBytes = (<usize>(xUsed * inC)) << 2;
+  const interior = pad + ((<usize>(padTop * rowFloats + padLeft * inC)) << 2);
+  const run = dw == 1 ? kw * inC : inC;
+  const runs = dw == 1 ? 1 : kw;
+  const runBytes = (<usize>run) << 2;
+  const kxStep = (<usize>(dw * inC)) << 2;
+  const oxStep = (<usize>(sw * inC)) << 2;
+  const kRowBytes = (<usize>(kw * inC)) << 2;
+  /** Bytes of one row of the column matrix (kh·kw·inC floats). */
+  const colBytes = <usize>kh * kRowBytes;
+  const imgRowBytes = (<usize>(inW * inC)) << 2;
+  let q = gcols;
+  for (let img = n0; img < n1; img++) {
+    memory.fill(pad, 0, padBytes);
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ky = 0; ky < kh; ky++) {
+        const dstRow = pad + <usize>(oy * sh + ky * dh) * rowBytes;
+        for (let r = 0; r < runs; r++) {
+          let dst = dstRow + <usize>r * kxStep;
+          let s = q + <usize>ky * kRowBytes + <usize>r * runBytes;
+          for (let ox = 0; ox < outW; ox++) {
+            addRun(dst, s, run);
+            s += colBytes;
+            dst += oxStep;
+          }
+        }
+      }
+      q += <usize>outW * colBytes;
+    }
+    const gImg = gx + ((<usize>(img * inH * inW * inC)) << 2);
+    // Image cells that no window reaches (a 'valid' convolution's last rows) get 0.
+    if (yUsed < inH || xUsed < inW) memory.fill(gImg, 0, (<usize>(inH * inW * inC)) << 2);
+    for (let iy = 0; iy < yUsed; iy++) {
+      memory.copy(gImg + <usize>iy * imgRowBytes, interior + <usize>iy * rowBytes, xUsedBytes);
+    }
+  }
+}
+
+// ---- Convolution over the taps inside the image ----
+//
+// With 'same' padding on a small image many taps of a window fall on the zero
+// border (31% for a 5×5 kernel on 7×7). Output positions whose windows have
+// the same in-image tap rectangle [ky0, ky1) × [kx0, kx1) form a class; the
+// host runs one GEMM per class over that rectangle alone, so the zeros are
+// neither copied nor multiplied. pos holds a class's positions (oy·outW + ox,
+// i32); rows of a class's matrices are ordered (image, position). These
+// kernels need dilationW = 1, so that a kernel row is one contiguous run.
+
+/**
+ * cols[(img − n0)·npos + j, ((ky − ky0)·(kx1 − kx0) + kx − kx0)·inC + c] = x[img, iy, ix, c]
+ * for the npos positions at pos, images n0..n1.
+ */
+export function im2colTaps(
+  g: usize,
+  x: usize,
+  n0: i32,
+  n1: i32,
+  pos: usize,
+  npos: i32,
+  ky0: i32,
+  ky1: i32,
+  kx0: i32,
+  kx1: i32,
+  cols: usize,
+): void {
+  readGeo(g);
+  const run = (kx1 - kx0) * inC;
+  const runBytes = (<usize>run) << 2;
+  const rowBytes = (<usize>(inW * inC)) << 2;
+  const dyBytes = <usize>dh * rowBytes;
+  let q = cols;
+  for (let img = n0; img < n1; img++) {
+    const xImg = x + ((<usize>(img * inH * inW * inC)) << 2);
+    for (let j = 0; j < npos; j++) {
+      const p = load<i32>(pos + ((<usize>j) << 2));
+      const oy = p / outW;
+      const ox = p - oy * outW;
+      const iy = oy * sh - padTop + ky0 * dh;
+      const ix = ox * sw - padLeft + kx0;
+      let src = xImg + <usize>iy * rowBytes + ((<usize>(ix * inC)) << 2);
+      for (let ky = ky0; ky < ky1; ky++) {
+        copyRun(q, src, run);
+        q += runBytes;
+        src += dyBytes;
       }
     }
   }
 }
 
-/** gx[img, iy, ix, c] += gcols[...] for images n0..n1: the adjoint of im2col. */
-export function col2im(g: usize, gcols: usize, n0: i32, n1: i32, gx: usize): void {
-  const inH = load<i32>(g, IN_H);
-  const inW = load<i32>(g, IN_W);
-  const inC = load<i32>(g, IN_C);
-  const outH = load<i32>(g, OUT_H);
-  const outW = load<i32>(g, OUT_W);
-  const kh = load<i32>(g, KH);
-  const kw = load<i32>(g, KW);
-  const sh = load<i32>(g, STRIDE_H);
-  const sw = load<i32>(g, STRIDE_W);
-  const dh = load<i32>(g, DIL_H);
-  const dw = load<i32>(g, DIL_W);
-  const padTop = load<i32>(g, PAD_TOP);
-  const padLeft = load<i32>(g, PAD_LEFT);
-  const run = kw * inC;
+/** gx[img, iy, ix, c] += the rows of gcols laid out as im2colTaps writes them: its adjoint. */
+export function col2imTaps(
+  g: usize,
+  gcols: usize,
+  n0: i32,
+  n1: i32,
+  pos: usize,
+  npos: i32,
+  ky0: i32,
+  ky1: i32,
+  kx0: i32,
+  kx1: i32,
+  gx: usize,
+): void {
+  readGeo(g);
+  const run = (kx1 - kx0) * inC;
   const runBytes = (<usize>run) << 2;
-  const cBytes = (<usize>inC) << 2;
+  const rowBytes = (<usize>(inW * inC)) << 2;
+  const dyBytes = <usize>dh * rowBytes;
   let q = gcols;
   for (let img = n0; img < n1; img++) {
-    const xImg = gx + ((<usize>(img * inH * inW * inC)) << 2);
-    for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * sh - padTop;
-      for (let ox = 0; ox < outW; ox++) {
-        const ix0 = ox * sw - padLeft;
-        const rowFits = dw == 1 && ix0 >= 0 && ix0 + kw <= inW;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = iy0 + ky * dh;
-          if (iy < 0 || iy >= inH) {
-            q += runBytes;
-            continue;
-          }
-          const rowBase = xImg + ((<usize>(iy * inW * inC)) << 2);
-          if (rowFits) {
-            addRun(rowBase + ((<usize>(ix0 * inC)) << 2), q, run);
-            q += runBytes;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ix0 + kx * dw;
-            if (ix >= 0 && ix < inW) addRun(rowBase + ((<usize>(ix * inC)) << 2), q, inC);
-            q += cBytes;
-          }
-        }
+    const gImg = gx + ((<usize>(img * inH * inW * inC)) << 2);
+    for (let j = 0; j < npos; j++) {
+      const p = load<i32>(pos + ((<usize>j) << 2));
+      const oy = p / outW;
+      const ox = p - oy * outW;
+      const iy = oy * sh - padTop + ky0 * dh;
+      const ix = ox * sw - padLeft + kx0;
+      let dst = gImg + <usize>iy * rowBytes + ((<usize>(ix * inC)) << 2);
+      for (let ky = ky0; ky < ky1; ky++) {
+        addRun(dst, q, run);
+        q += runBytes;
+        dst += dyBytes;
       }
     }
   }
+}
+
+/**
+ * Moves rows of `row` floats between a full [images, perImage, row] array and a
+ * class's matrix: cls[(img − n0)·npos + j] = full[img, pos[j]] (gather, toClass),
+ * or the reverse (scatter).
+ */
+export function classRows(
+  full: usize,
+  n0: i32,
+  n1: i32,
+  pos: usize,
+  npos: i32,
+  perImage: i32,
+  row: i32,
+  cls: usize,
+  toClass: bool,
+): void {
+  const rowBytes = (<usize>row) << 2;
+  let q = cls;
+  for (let img = n0; img < n1; img++) {
+    const base = full + <usize>img * <usize>perImage * rowBytes;
+    for (let j = 0; j < npos; j++) {
+      const at = base + <usize>load<i32>(pos + ((<usize>j) << 2)) * rowBytes;
+      if (toClass) copyRun(q, at, row);
+      else copyRun(at, q, row);
+      q += rowBytes;
+    }
+  }
+}
+
+/** dst[0..n] += src[0..n]. */
+export function addFloats(dst: usize, src: usize, n: i32): void {
+  addRun(dst, src, n);
 }

@@ -8,7 +8,8 @@
 // as in XNNPACK's kernels, which saves a copy that costs as much as the
 // arithmetic when N is small, as in a convolution with few filters), and a
 // transposed A is packed into 4-row panels first. So one kernel serves all
-// four cases. beta is applied to C first, and the kernel only adds into C.
+// four cases. With beta = 0 the first depth block stores over C and later
+// ones add to it; any other beta is applied to C first and every block adds.
 //
 // WebAssembly SIMD128 has no fused multiply-add: each step is a mul and an add.
 // Pointers are byte offsets; leading dimensions are in elements.
@@ -21,6 +22,9 @@ const KC: i32 = 256;
 const MC: i32 = 128;
 /** Columns of a packed B block (2 MiB at most, streamed from L2/L3 one 8 KiB panel at a time). */
 const NC: i32 = 2048;
+
+/** Floats of a packed B block small enough to stay in L1 (32 KiB) for a whole row block of A. */
+const NARROW_B: i32 = 8192;
 
 /** A 4×8 tile for the edges of C, where the kernel cannot write in place. */
 const EDGE = memory.data(MR * NR * 4, 16);
@@ -35,6 +39,7 @@ export function gemmWorkspaceBytes(): i32 {
  * Row r of A starts at a0..a3 and advances `step` bytes per p (4 when A is
  * read in place, 16 in a packed panel); pb holds 8 floats per p. Missing rows
  * point at a row that exists, and their sums are dropped. ldc is in bytes.
+ * With `overwrite` the sums are stored (=) instead of added: C is not read.
  */
 // @ts-ignore: decorator
 @inline function kernel4x8(
@@ -50,6 +55,7 @@ export function gemmWorkspaceBytes(): i32 {
   ldc: usize,
   rows: i32,
   cols: i32,
+  overwrite: bool,
 ): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
@@ -91,6 +97,22 @@ export function gemmWorkspaceBytes(): i32 {
     c30 = f32x4.mul(c30, va);
     c31 = f32x4.mul(c31, va);
   }
+  if (overwrite && rows == MR && cols == NR) {
+    // The first depth block of a product with beta = 0: C is not read at all.
+    let d = dst;
+    v128.store(d, c00);
+    v128.store(d, c01, 16);
+    d += ldc;
+    v128.store(d, c10);
+    v128.store(d, c11, 16);
+    d += ldc;
+    v128.store(d, c20);
+    v128.store(d, c21, 16);
+    d += ldc;
+    v128.store(d, c30);
+    v128.store(d, c31, 16);
+    return;
+  }
   if (rows == MR && cols == NR) {
     let d = dst;
     v128.store(d, f32x4.add(v128.load(d), c00));
@@ -106,7 +128,9 @@ export function gemmWorkspaceBytes(): i32 {
     v128.store(d, f32x4.add(v128.load(d, 16), c31), 16);
     return;
   }
-  // A partial tile: spill the sums and add the rows × cols that exist.
+  // A partial tile: spill the sums and add the rows × cols that exist, whole
+  // vectors where four columns exist (a convolution with 6 or 84 filters
+  // lives on this path, so it must not go element by element).
   v128.store(EDGE, c00);
   v128.store(EDGE, c01, 16);
   v128.store(EDGE, c10, 32);
@@ -118,7 +142,23 @@ export function gemmWorkspaceBytes(): i32 {
   for (let r = 0; r < rows; r++) {
     const src = EDGE + ((<usize>(r * NR)) << 2);
     const d = dst + <usize>r * ldc;
-    for (let j = 0; j < cols; j++) {
+    let j = 0;
+    if (overwrite) {
+      if (cols >= 4) {
+        v128.store(d, v128.load(src));
+        j = 4;
+      }
+      for (; j < cols; j++) {
+        const o = (<usize>j) << 2;
+        store<f32>(d + o, load<f32>(src + o));
+      }
+      continue;
+    }
+    if (cols >= 4) {
+      v128.store(d, f32x4.add(v128.load(d), v128.load(src)));
+      j = 4;
+    }
+    for (; j < cols; j++) {
       const o = (<usize>j) << 2;
       store<f32>(d + o, load<f32>(d + o) + load<f32>(src + o));
     }
@@ -255,11 +295,44 @@ function macroKernel(
   alpha: f32,
   c: usize,
   ldc: i32,
+  overwrite: bool,
 ): void {
   const ldcb = (<usize>ldc) << 2;
   const packed = lda == 0;
   const rs: usize = packed ? 4 : (<usize>lda) << 2;
   const step: usize = packed ? 16 : 4;
+  if (nc * kc <= NARROW_B) {
+    // A narrow B block (a convolution with 6 or 16 filters) stays in L1 whole:
+    // then each A tile is read once for all its panels instead of once per panel.
+    for (let ir = 0; ir < mc; ir += MR) {
+      const rows = min(MR, mc - ir);
+      const a0 = a + (packed ? (<usize>(ir * kc)) << 2 : <usize>ir * rs);
+      const a1 = rows > 1 ? a0 + rs : a0;
+      const a2 = rows > 2 ? a0 + 2 * rs : a0;
+      const a3 = rows > 3 ? a0 + 3 * rs : a0;
+      const ci = c + <usize>ir * ldcb;
+      for (let jr = 0; jr < nc; jr += NR) {
+        const pbj = pb + ((<usize>(jr * kc)) << 2);
+        const cols = min(NR, nc - jr);
+        kernel4x8(
+          a0,
+          a1,
+          a2,
+          a3,
+          step,
+          pbj,
+          kc,
+          alpha,
+          ci + ((<usize>jr) << 2),
+          ldcb,
+          rows,
+          cols,
+          overwrite,
+        );
+      }
+    }
+    return;
+  }
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
     const pbj = pb + ((<usize>(jr * kc)) << 2);
@@ -271,13 +344,32 @@ function macroKernel(
       const a1 = rows > 1 ? a0 + rs : a0;
       const a2 = rows > 2 ? a0 + 2 * rs : a0;
       const a3 = rows > 3 ? a0 + 3 * rs : a0;
-      kernel4x8(a0, a1, a2, a3, step, pbj, kc, alpha, cj + <usize>ir * ldcb, ldcb, rows, cols);
+      kernel4x8(
+        a0,
+        a1,
+        a2,
+        a3,
+        step,
+        pbj,
+        kc,
+        alpha,
+        cj + <usize>ir * ldcb,
+        ldcb,
+        rows,
+        cols,
+        overwrite,
+      );
     }
   }
 }
 
 /** C ← beta·C over m rows of n (row stride ldc); beta = 0 clears, so NaN in C does not survive. */
 function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
+  if (beta == 0 && ldc == n) {
+    // A dense C (every caller's case) is one block: one fill, not one per row of a few floats.
+    memory.fill(c, 0, (<usize>m * <usize>n) << 2);
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const row = c + ((<usize>(i * ldc)) << 2);
     if (beta == 0) {
@@ -312,8 +404,11 @@ export function sgemm(
   ldc: i32,
   work: usize,
 ): void {
-  if (beta != 1) scaleC(m, n, beta, c, ldc);
-  if (m <= 0 || n <= 0 || k <= 0 || alpha == 0) return;
+  // With beta = 0 the first depth block stores its sums over C instead of
+  // adding to it: no pass that clears C first, and no read of it.
+  const empty = m <= 0 || n <= 0 || k <= 0 || alpha == 0;
+  if (beta != 1 && (beta != 0 || empty)) scaleC(m, n, beta, c, ldc);
+  if (empty) return;
   const pa = work;
   const pb = work + ((<usize>(MC * KC)) << 2);
   for (let jc = 0; jc < n; jc += NC) {
@@ -321,15 +416,16 @@ export function sgemm(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB(transB, b, ldb, pc, kc, jc, nc, pb);
+      const overwrite = beta == 0 && pc == 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         const cBlock = c + ((<usize>(ic * ldc + jc)) << 2);
         if (transA) {
           packTransposedA(a, lda, ic, mc, pc, kc, pa);
-          macroKernel(pa, 0, pb, mc, nc, kc, alpha, cBlock, ldc);
+          macroKernel(pa, 0, pb, mc, nc, kc, alpha, cBlock, ldc, overwrite);
         } else {
           const aBlock = a + ((<usize>(ic * lda + pc)) << 2);
-          macroKernel(aBlock, lda, pb, mc, nc, kc, alpha, cBlock, ldc);
+          macroKernel(aBlock, lda, pb, mc, nc, kc, alpha, cBlock, ldc, overwrite);
         }
       }
     }

@@ -8,6 +8,7 @@ export * from './gemm';
 export * from './conv';
 export * from './pool';
 export * from './optim';
+export * from './bias';
 
 /** First 16-byte aligned byte after the module's static data. */
 export function scratchBase(): usize {

@@ -107,6 +107,39 @@ export interface TensorKernels {
   conv2dBackwardInput(g: Conv2DGeometry, gy: FloatArray, w: FloatArray, gx: FloatArray): void;
   /** gw = ∂L/∂w from gy (gw is overwritten). */
   conv2dBackwardFilter(g: Conv2DGeometry, x: FloatArray, gy: FloatArray, gw: FloatArray): void;
+  /**
+   * y = f(conv(x, w) + b): a Conv2D layer's convolution, bias and activation
+   * in one call, with the values of conv2dForward then biasActivationForward
+   * (`pre`, when given, receives conv(x, w) + b).
+   */
+  conv2dBiasActivationForward(
+    g: Conv2DGeometry,
+    spec: ElementwiseSpec,
+    p: Params,
+    x: FloatArray,
+    w: FloatArray,
+    b: FloatArray,
+    y: FloatArray,
+    pre: FloatArray | null,
+  ): void;
+  /**
+   * Its backward: gz = gy · f'(saved), gb = Σ gz over the batch and pixels,
+   * then gx (skipped when null) and gw from gz, as biasActivationBackward,
+   * conv2dBackwardInput and conv2dBackwardFilter would give them.
+   */
+  conv2dBiasActivationBackward(
+    g: Conv2DGeometry,
+    spec: ElementwiseSpec,
+    p: Params,
+    x: FloatArray,
+    w: FloatArray,
+    saved: FloatArray,
+    gy: FloatArray,
+    fromY: boolean,
+    gx: FloatArray | null,
+    gw: FloatArray,
+    gb: FloatArray,
+  ): void;
   /** Max pooling; argmax receives the input index of each output (−1 for an all-padding window). */
   maxPool2dForward(g: Pool2DGeometry, x: FloatArray, y: FloatArray, argmax: Int32Array): void;
   /** gx = scatter of gy through argmax (gx is overwritten). */
@@ -118,6 +151,73 @@ export interface TensorKernels {
   biasAdd(x: FloatArray, b: FloatArray, rows: number, cols: number, y: FloatArray): void;
   /** gb[c] = Σ_r gy[r, c] (gb is overwritten). */
   biasGrad(gy: FloatArray, rows: number, cols: number, gb: FloatArray): void;
+  /**
+   * y = f(x + b) for rows × cols, b along the last axis: a layer's bias and
+   * elementwise activation in one pass, with the values of biasAdd followed by
+   * unaryForward. `pre`, when given, receives x + b (what the backward needs
+   * when f' is not computed from y).
+   */
+  biasActivationForward(
+    spec: ElementwiseSpec,
+    p: Params,
+    x: FloatArray,
+    b: FloatArray,
+    rows: number,
+    cols: number,
+    y: FloatArray,
+    pre: FloatArray | null,
+  ): void;
+  /**
+   * gz = gy · f'(saved) (saved = y when fromY, else x + b) and gb[c] = Σ_r gz[r, c]:
+   * unaryBackward followed by biasGrad (gz and gb are overwritten).
+   */
+  biasActivationBackward(
+    spec: ElementwiseSpec,
+    p: Params,
+    saved: FloatArray,
+    gy: FloatArray,
+    rows: number,
+    cols: number,
+    fromY: boolean,
+    gz: FloatArray,
+    gb: FloatArray,
+  ): void;
+  /**
+   * y = f(x·w + b) for x [rows, inDim] and w [inDim, units]: a Dense layer's
+   * product, bias and activation in one call, with the values of gemm then
+   * biasActivationForward (`pre`, when given, receives x·w + b).
+   */
+  denseBiasActivationForward(
+    spec: ElementwiseSpec,
+    p: Params,
+    x: FloatArray,
+    w: FloatArray,
+    b: FloatArray,
+    rows: number,
+    inDim: number,
+    units: number,
+    y: FloatArray,
+    pre: FloatArray | null,
+  ): void;
+  /**
+   * Its backward: gz = gy · f'(saved), gb = Σ_r gz, then gx = gz·wᵀ (skipped
+   * when null) and gw = xᵀ·gz, as biasActivationBackward and gemm give them.
+   */
+  denseBiasActivationBackward(
+    spec: ElementwiseSpec,
+    p: Params,
+    x: FloatArray,
+    w: FloatArray,
+    saved: FloatArray,
+    gy: FloatArray,
+    rows: number,
+    inDim: number,
+    units: number,
+    fromY: boolean,
+    gx: FloatArray | null,
+    gw: FloatArray,
+    gb: FloatArray,
+  ): void;
   /** x seen as [outer, n, inner]; y[outer, inner] = Σ over n. */
   sumAxis(x: FloatArray, outer: number, n: number, inner: number, y: FloatArray): void;
   /** y = max over n, argmax = the index along n of the first maximum (NaN wins). */

@@ -11,7 +11,7 @@
 import { UsageError } from '../activations/errors.js';
 import { add } from '../tensor/index.js';
 import { Random } from '../tensor/random.js';
-import { noGrad, type Tensor } from '../tensor/tensor.js';
+import { type FloatArray, noGrad, type Tensor } from '../tensor/tensor.js';
 import type { Callback, CallbackInfo, Logs } from './callbacks.js';
 import {
   applyCheckpoint,
@@ -316,6 +316,7 @@ export async function fitModel(
   };
   model.stopTraining = false;
   let trace: LayerTrace | null = null;
+  let batchBuffer: FloatArray | undefined;
   const info = (): CallbackInfo => ({ model, trace });
 
   for (const cb of callbacks) await cb.onTrainBegin?.(info());
@@ -339,7 +340,9 @@ export async function fitModel(
     for (let step = resumed ? start.step : 0; step < steps && !model.stopTraining; step++) {
       const s = step * batchSize;
       const e = Math.min(n, s + batchSize);
-      const xb = takeRows(x, order, s, e);
+      // Without a trace nothing keeps a batch beyond its step: one buffer serves them all.
+      const xb = takeRows(x, order, s, e, tracing ? undefined : batchBuffer);
+      if (!tracing && xb.data.buffer !== batchBuffer?.buffer) batchBuffer = xb.data;
       const yb = takeTarget(y, order, s, e);
       for (const w of trainable) w.grad = null;
       guard?.begin();

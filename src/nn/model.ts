@@ -6,7 +6,15 @@
  */
 import { UsageError } from '../activations/errors.js';
 import { Random } from '../tensor/random.js';
-import { allocate, type DType, noGrad, type Shape, Tensor } from '../tensor/tensor.js';
+import {
+  allocate,
+  type DType,
+  dtypeOf,
+  type FloatArray,
+  noGrad,
+  type Shape,
+  Tensor,
+} from '../tensor/tensor.js';
 import {
   type CompiledModel,
   type CompileOptions,
@@ -309,10 +317,23 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
   return new Tensor(x.data.slice(start * per, end * per), [end - start, ...x.shape.slice(1)]);
 }
 
-/** Rows idx[start .. end) of a batch-first tensor, gathered into a new tensor. */
-export function takeRows(x: Tensor, idx: Int32Array, start: number, end: number): Tensor {
+/**
+ * Rows idx[start .. end) of a batch-first tensor, gathered into a new tensor,
+ * or into the front of `scratch` when it is large enough (the tensor then
+ * shares it: a training loop passes the same buffer at every step).
+ */
+export function takeRows(
+  x: Tensor,
+  idx: Int32Array,
+  start: number,
+  end: number,
+  scratch?: FloatArray,
+): Tensor {
   const per = x.size / x.shape[0]!;
-  const out = allocate(x.dtype, (end - start) * per);
+  const n = (end - start) * per;
+  // Every element is written below, so a caller's buffer of x's dtype needs no clearing.
+  const reuse = scratch !== undefined && scratch.length >= n && dtypeOf(scratch) === x.dtype;
+  const out = reuse ? scratch.subarray(0, n) : allocate(x.dtype, n);
   for (let i = start; i < end; i++)
     out.set(x.data.subarray(idx[i]! * per, (idx[i]! + 1) * per), (i - start) * per);
   return new Tensor(out, [end - start, ...x.shape.slice(1)]);

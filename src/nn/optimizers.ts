@@ -33,6 +33,22 @@ export interface StepReport {
   readonly skipped: boolean;
 }
 
+/** A report whose gradNorm is √(Σ over the gradients of Σ g²), summed in order on first read. */
+function lazyReport(grads: readonly FloatArray[], kernels: OptimizerKernels): StepReport {
+  let norm: number | undefined;
+  return {
+    get gradNorm(): number {
+      if (norm === undefined) {
+        let total = 0;
+        for (const g of grads) total += kernels.sumSquares(g);
+        norm = Math.sqrt(total);
+      }
+      return norm;
+    },
+    skipped: false,
+  };
+}
+
 function checkPositive(what: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
     throw new UsageError(`${what} must be a finite number > 0 (got ${v})`);
@@ -91,6 +107,18 @@ export abstract class Optimizer {
    */
   step(weights: readonly Tensor[]): StepReport {
     const live = weights.filter((w) => w.grad !== null);
+    if (this.clipnorm === undefined && this.globalClipnorm === undefined) {
+      // No clip needs the norm before the update: the report computes it when
+      // read (from the same gradients, which the update does not change), so a
+      // training loop that ignores it does not pay a pass over every gradient.
+      const lr = this.currentLearningRate();
+      for (const w of live) this.update(w.data, this.clipped(w, 0, 0), this.slotsFor(w), lr);
+      this.iterations++;
+      return lazyReport(
+        live.map((w) => w.grad!.data),
+        this.kernels,
+      );
+    }
     let total = 0;
     const norms: number[] = [];
     for (const w of live) {
@@ -99,9 +127,8 @@ export abstract class Optimizer {
       total += n2;
     }
     const gradNorm = Math.sqrt(total);
-    const clipping = this.clipnorm !== undefined || this.globalClipnorm !== undefined;
     // A NaN or infinite norm would scale every weight by NaN: skip the update instead.
-    if (clipping && !Number.isFinite(gradNorm)) return { gradNorm, skipped: true };
+    if (!Number.isFinite(gradNorm)) return { gradNorm, skipped: true };
     const lr = this.currentLearningRate();
     live.forEach((w, i) => {
       const g = this.clipped(w, norms[i]!, gradNorm);

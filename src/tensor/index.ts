@@ -30,6 +30,11 @@ export {
   square,
   sub,
 } from './ops/arithmetic.js';
+export {
+  biasActivation,
+  conv2dBiasActivation,
+  denseBiasActivation,
+} from './ops/bias-activation.js';
 export { type Conv2DOptions, conv2d, type Padding } from './ops/conv.js';
 export { full, ones, tensor, zeros } from './ops/creation.js';
 export { alphaDropout, dropout } from './ops/dropout.js';

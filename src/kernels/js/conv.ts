@@ -5,6 +5,7 @@
  */
 import type { FloatArray } from '../../activations/kernels.js';
 import type { Conv2DGeometry } from '../backend.js';
+import { chunkImages, isPointwise } from '../conv-geometry.js';
 import { gemm } from './gemm.js';
 
 /** Upper bound on the elements of one column matrix (a few MB). */
@@ -20,26 +21,6 @@ function scratchLike(a: FloatArray, n: number): FloatArray {
   }
   if (scratch32.length < n) scratch32 = new Float32Array(n);
   return scratch32;
-}
-
-/** Images per chunk so that the column matrix stays within the budget. */
-function chunkImages(g: Conv2DGeometry): number {
-  const perImage = g.outH * g.outW * g.kh * g.kw * g.inC;
-  return Math.max(1, Math.min(g.batch, Math.floor(COLS_BUDGET / Math.max(1, perImage))));
-}
-
-/** A 1×1 kernel with unit stride and no padding needs no im2col: x already is the matrix. */
-function isPointwise(g: Conv2DGeometry): boolean {
-  return (
-    g.kh === 1 &&
-    g.kw === 1 &&
-    g.strideH === 1 &&
-    g.strideW === 1 &&
-    g.padTop === 0 &&
-    g.padLeft === 0 &&
-    g.outH === g.inH &&
-    g.outW === g.inW
-  );
 }
 
 /**
@@ -148,7 +129,7 @@ export function conv2dForward(
   const wT = w instanceof Float64Array ? new Float64Array(w.length) : new Float32Array(w.length);
   for (let p = 0; p < kSize; p++)
     for (let o = 0; o < g.outC; o++) wT[o * kSize + p] = w[p * g.outC + o]!;
-  const chunk = chunkImages(g);
+  const chunk = chunkImages(g, COLS_BUDGET);
   const cols = scratchLike(x, chunk * perImage * kSize);
   for (let n0 = 0; n0 < g.batch; n0 += chunk) {
     const n1 = Math.min(g.batch, n0 + chunk);
@@ -171,7 +152,7 @@ export function conv2dBackwardInput(
     return;
   }
   gx.fill(0);
-  const chunk = chunkImages(g);
+  const chunk = chunkImages(g, COLS_BUDGET);
   const gcols = scratchLike(gy, chunk * perImage * kSize);
   for (let n0 = 0; n0 < g.batch; n0 += chunk) {
     const n1 = Math.min(g.batch, n0 + chunk);
@@ -194,7 +175,7 @@ export function conv2dBackwardFilter(
     return;
   }
   gw.fill(0);
-  const chunk = chunkImages(g);
+  const chunk = chunkImages(g, COLS_BUDGET);
   const cols = scratchLike(x, chunk * perImage * kSize);
   for (let n0 = 0; n0 < g.batch; n0 += chunk) {
     const n1 = Math.min(g.batch, n0 + chunk);

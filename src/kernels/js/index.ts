@@ -7,6 +7,11 @@ import {
 } from '../../activations/kernels.js';
 import { type Backend, registerBackend } from '../backend.js';
 import { conv2dBackwardFilter, conv2dBackwardInput, conv2dForward } from './conv.js';
+import {
+  composedBiasActivation,
+  composedConvBiasActivation,
+  composedDenseBiasActivation,
+} from './fused.js';
 import { gemm } from './gemm.js';
 import { jsOptimizerKernels } from './optim.js';
 import {
@@ -23,6 +28,8 @@ import {
   softmaxCrossEntropyBackward,
   sumAxis,
 } from './reduce.js';
+
+const bias = composedBiasActivation({ unaryForward: forwardInto, unaryBackward: backwardInto });
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -44,6 +51,14 @@ export const jsBackend: Backend = {
   maxAxis,
   softmaxCrossEntropy,
   softmaxCrossEntropyBackward,
+  ...bias,
+  ...composedConvBiasActivation({
+    conv2dForward,
+    conv2dBackwardInput,
+    conv2dBackwardFilter,
+    ...bias,
+  }),
+  ...composedDenseBiasActivation({ gemm, ...bias }),
   optimizer: jsOptimizerKernels,
 };
 

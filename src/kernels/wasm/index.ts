@@ -68,11 +68,7 @@ export function createWasmBackend(mod: KernelModule): Backend {
   const s = new Scratch(mod);
   const at = (r: number): number => s.ptr(r) >> 2;
 
-  return {
-    // Everything without a wasm kernel yet is the js reference.
-    ...jsBackend,
-    ...createTensorKernels(mod),
-    name: 'wasm',
+  const unary: Pick<Backend, 'unaryForward' | 'unaryBackward'> = {
     unaryForward(spec: ElementwiseSpec, p: Params, x: FloatArray, y: FloatArray): void {
       const binding = isF32(x) && isF32(y) ? bindingFor(spec.id, p) : undefined;
       if (binding === undefined) {
@@ -112,6 +108,14 @@ export function createWasmBackend(mod: KernelModule): Backend {
         gx.set(heap.subarray(at(2), at(2) + n), o);
       }
     },
+  };
+
+  return {
+    // Everything without a wasm kernel yet is the js reference.
+    ...jsBackend,
+    ...createTensorKernels(mod, unary),
+    ...unary,
+    name: 'wasm',
   };
 }
 

@@ -1,32 +1,37 @@
 /**
- * The wasm backend's GEMM, convolution, pooling and optimizer kernels
- * (assembly/gemm.ts, conv.ts, pool.ts, optim.ts). Each call copies its float32
+ * The wasm backend's GEMM, pooling and optimizer kernels (assembly/gemm.ts,
+ * pool.ts, optim.ts), with the convolution (conv.ts) and the bias kernels
+ * (fused.ts) over the same arena. Each call copies its float32
  * operands into the arena, runs there and copies the result out, so tensors
  * stay ordinary typed arrays; float64 arrays go to the js reference, which
  * keeps the gradient checks exact.
  */
 import type { FloatArray } from '../../activations/kernels.js';
-import type { Backend, Conv2DGeometry, OptimizerKernels, Pool2DGeometry } from '../backend.js';
+import type { Backend, OptimizerKernels, Pool2DGeometry } from '../backend.js';
+import type { FusedDenseKernels } from '../js/fused.js';
 import { jsBackend } from '../js/index.js';
 import { WasmArena } from './arena.js';
+import { createConvKernels, type WasmConvKernels } from './conv.js';
+import { createDenseKernels } from './dense.js';
+import { createBiasKernels, type WasmBiasKernels } from './fused.js';
 import type { KernelModule } from './loader.js';
 
 /** The kernels this module provides, in the shape of the Backend's fields. */
-export type WasmTensorKernels = Pick<
-  Backend,
-  | 'gemm'
-  | 'conv2dForward'
-  | 'conv2dBackwardInput'
-  | 'conv2dBackwardFilter'
-  | 'maxPool2dForward'
-  | 'maxPool2dBackward'
-  | 'avgPool2dForward'
-  | 'avgPool2dBackward'
-  | 'optimizer'
->;
+export type WasmTensorKernels = WasmBiasKernels &
+  WasmConvKernels &
+  FusedDenseKernels &
+  Pick<
+    Backend,
+    | 'gemm'
+    | 'maxPool2dForward'
+    | 'maxPool2dBackward'
+    | 'avgPool2dForward'
+    | 'avgPool2dBackward'
+    | 'optimizer'
+  >;
 
-/** Upper bound on the floats of one im2col matrix (4 MiB): a chunk of images at a time. */
-const COLS_BUDGET = 1 << 20;
+/** Floats per chunk of an optimizer update: four 64 KiB regions sit in L2. */
+const UPDATE_CHUNK = 16384;
 
 function f32(a: FloatArray): a is Float32Array {
   return a instanceof Float32Array;
@@ -37,31 +42,20 @@ function vec4(n: number): number {
   return (n + 3) & ~3;
 }
 
-/** A 1×1 kernel with unit stride and no padding: x already is the column matrix. */
-function isPointwise(g: Conv2DGeometry): boolean {
-  return (
-    g.kh === 1 &&
-    g.kw === 1 &&
-    g.strideH === 1 &&
-    g.strideW === 1 &&
-    g.padTop === 0 &&
-    g.padLeft === 0 &&
-    g.outH === g.inH &&
-    g.outW === g.inW
-  );
-}
-
 /** An export that returns a number (the module's kernels are typed as returning nothing). */
 function valueKernel(mod: KernelModule, name: string): (...args: number[]) => number {
   return mod.kernel(name) as unknown as (...args: number[]) => number;
 }
 
-export function createTensorKernels(mod: KernelModule): WasmTensorKernels {
+/** `unary`: the backend's activation kernels, which the fused bias + activation falls back to. */
+export function createTensorKernels(
+  mod: KernelModule,
+  unary: Pick<Backend, 'unaryForward' | 'unaryBackward'>,
+): WasmTensorKernels {
   const arena = new WasmArena(mod.memory);
   const sgemm = mod.kernel('sgemm');
   const work = arena.reserve(valueKernel(mod, 'gemmWorkspaceBytes')());
-  const im2col = mod.kernel('im2col');
-  const col2im = mod.kernel('col2im');
+  const bias = createBiasKernels(mod, arena, unary);
   const maxPoolForward = mod.kernel('maxPoolForward');
   const maxPoolBackward = mod.kernel('maxPoolBackward');
   const avgPoolForward = mod.kernel('avgPoolForward');
@@ -75,34 +69,6 @@ export function createTensorKernels(mod: KernelModule): WasmTensorKernels {
   const adam = mod.kernel('optAdam');
   const rmsprop = mod.kernel('optRmsprop');
   const adagrad = mod.kernel('optAdagrad');
-
-  /** The geometry as i32 in its interface's field order, for the kernels to read. */
-  function convGeometry(g: Conv2DGeometry): number {
-    const ptr = arena.alloc(15 * 4);
-    arena
-      .i32()
-      .set(
-        [
-          g.batch,
-          g.inH,
-          g.inW,
-          g.inC,
-          g.outH,
-          g.outW,
-          g.outC,
-          g.kh,
-          g.kw,
-          g.strideH,
-          g.strideW,
-          g.dilationH,
-          g.dilationW,
-          g.padTop,
-          g.padLeft,
-        ],
-        ptr >> 2,
-      );
-    return ptr;
-  }
 
   function poolGeometry(g: Pool2DGeometry): number {
     const ptr = arena.alloc(12 * 4);
@@ -126,12 +92,6 @@ export function createTensorKernels(mod: KernelModule): WasmTensorKernels {
         ptr >> 2,
       );
     return ptr;
-  }
-
-  /** Images per chunk so that the column matrix stays within the budget. */
-  function chunkImages(g: Conv2DGeometry): number {
-    const perImage = g.outH * g.outW * g.kh * g.kw * g.inC;
-    return Math.max(1, Math.min(g.batch, Math.floor(COLS_BUDGET / Math.max(1, perImage))));
   }
 
   const optimizer: OptimizerKernels = {
@@ -197,220 +157,66 @@ export function createTensorKernels(mod: KernelModule): WasmTensorKernels {
   /**
    * Copies equal-length arrays in (zero-padded to whole vectors), runs, and
    * copies back every array but the gradient (index 1 of two or more), which
-   * an update only reads.
+   * an update only reads. Long arrays go through in chunks, so that the
+   * copies and the update work in cache rather than stream every array three
+   * times through memory.
    */
   function inPlace(arrays: Float32Array[], run: (ptrs: number[], n: number) => void): void {
     arena.begin();
     const len = arrays[0]!.length;
-    const n = vec4(len);
-    const ptrs = arrays.map((a) => {
-      const p = arena.alloc(n * 4);
+    const step = Math.min(vec4(len), UPDATE_CHUNK);
+    const ptrs = arrays.map(() => arena.alloc(step * 4));
+    for (let o = 0; o < len; o += step) {
+      const m = Math.min(step, len - o);
+      const n = vec4(m);
       const view = arena.f32();
-      view.set(a, p >> 2);
-      view.fill(0, (p >> 2) + len, (p >> 2) + n);
-      return p;
-    });
-    run(ptrs, n);
-    arrays.forEach((a, i) => {
-      if (i !== 1 || arrays.length === 1) arena.get(ptrs[i]!, len, a);
-    });
+      arrays.forEach((a, i) => {
+        const p = ptrs[i]! >> 2;
+        view.set(a.subarray(o, o + m), p);
+        view.fill(0, p + m, p + n);
+      });
+      run(ptrs, n);
+      arrays.forEach((a, i) => {
+        if (i !== 1 || arrays.length === 1) arena.get(ptrs[i]!, m, a, o);
+      });
+    }
   }
 
+  const gemm: Backend['gemm'] = (transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co) => {
+    if (!f32(a) || !f32(b) || !f32(c)) {
+      jsBackend.gemm(transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co);
+      return;
+    }
+    arena.begin();
+    const pa = arena.put(a, ao, m * k);
+    const pb = arena.put(b, bo, k * n);
+    const pc = beta === 0 ? arena.alloc(m * n * 4) : arena.put(c, co, m * n);
+    sgemm(
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      m,
+      n,
+      k,
+      alpha,
+      pa,
+      transA ? m : k,
+      pb,
+      transB ? k : n,
+      beta,
+      pc,
+      n,
+      work,
+    );
+    arena.get(pc, m * n, c, co);
+  };
+
   return {
+    ...bias.kernels,
+    ...createConvKernels(mod, arena, work, bias.inArena, bias.kernels),
+    ...createDenseKernels(mod, arena, work, bias.inArena, { gemm, ...bias.kernels }),
     optimizer,
 
-    gemm(transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co) {
-      if (!f32(a) || !f32(b) || !f32(c)) {
-        jsBackend.gemm(transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co);
-        return;
-      }
-      arena.begin();
-      const pa = arena.put(a, ao, m * k);
-      const pb = arena.put(b, bo, k * n);
-      const pc = beta === 0 ? arena.alloc(m * n * 4) : arena.put(c, co, m * n);
-      sgemm(
-        transA ? 1 : 0,
-        transB ? 1 : 0,
-        m,
-        n,
-        k,
-        alpha,
-        pa,
-        transA ? m : k,
-        pb,
-        transB ? k : n,
-        beta,
-        pc,
-        n,
-        work,
-      );
-      arena.get(pc, m * n, c, co);
-    },
-
-    conv2dForward(g, x, w, y) {
-      if (!f32(x) || !f32(w) || !f32(y)) return jsBackend.conv2dForward(g, x, w, y);
-      arena.begin();
-      const kSize = g.kh * g.kw * g.inC;
-      const perImage = g.outH * g.outW;
-      const px = arena.put(x, 0, g.batch * g.inH * g.inW * g.inC);
-      const pw = arena.put(w, 0, kSize * g.outC);
-      const py = arena.alloc(g.batch * perImage * g.outC * 4);
-      if (isPointwise(g)) {
-        sgemm(
-          0,
-          0,
-          g.batch * perImage,
-          g.outC,
-          kSize,
-          1,
-          px,
-          kSize,
-          pw,
-          g.outC,
-          0,
-          py,
-          g.outC,
-          work,
-        );
-      } else {
-        const pg = convGeometry(g);
-        const chunk = chunkImages(g);
-        const cols = arena.alloc(chunk * perImage * kSize * 4);
-        for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-          const n1 = Math.min(g.batch, n0 + chunk);
-          im2col(pg, px, n0, n1, cols);
-          const out = py + n0 * perImage * g.outC * 4;
-          sgemm(
-            0,
-            0,
-            (n1 - n0) * perImage,
-            g.outC,
-            kSize,
-            1,
-            cols,
-            kSize,
-            pw,
-            g.outC,
-            0,
-            out,
-            g.outC,
-            work,
-          );
-        }
-      }
-      arena.get(py, g.batch * perImage * g.outC, y);
-    },
-
-    conv2dBackwardInput(g, gy, w, gx) {
-      if (!f32(gy) || !f32(w) || !f32(gx)) return jsBackend.conv2dBackwardInput(g, gy, w, gx);
-      arena.begin();
-      const kSize = g.kh * g.kw * g.inC;
-      const perImage = g.outH * g.outW;
-      const xSize = g.batch * g.inH * g.inW * g.inC;
-      const pgy = arena.put(gy, 0, g.batch * perImage * g.outC);
-      const pw = arena.put(w, 0, kSize * g.outC);
-      const pgx = arena.alloc(xSize * 4);
-      if (isPointwise(g)) {
-        sgemm(
-          0,
-          1,
-          g.batch * perImage,
-          kSize,
-          g.outC,
-          1,
-          pgy,
-          g.outC,
-          pw,
-          g.outC,
-          0,
-          pgx,
-          kSize,
-          work,
-        );
-      } else {
-        arena.f32().fill(0, pgx >> 2, (pgx >> 2) + xSize);
-        const pg = convGeometry(g);
-        const chunk = chunkImages(g);
-        const gcols = arena.alloc(chunk * perImage * kSize * 4);
-        for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-          const n1 = Math.min(g.batch, n0 + chunk);
-          const src = pgy + n0 * perImage * g.outC * 4;
-          sgemm(
-            0,
-            1,
-            (n1 - n0) * perImage,
-            kSize,
-            g.outC,
-            1,
-            src,
-            g.outC,
-            pw,
-            g.outC,
-            0,
-            gcols,
-            kSize,
-            work,
-          );
-          col2im(pg, gcols, n0, n1, pgx);
-        }
-      }
-      arena.get(pgx, xSize, gx);
-    },
-
-    conv2dBackwardFilter(g, x, gy, gw) {
-      if (!f32(x) || !f32(gy) || !f32(gw)) return jsBackend.conv2dBackwardFilter(g, x, gy, gw);
-      arena.begin();
-      const kSize = g.kh * g.kw * g.inC;
-      const perImage = g.outH * g.outW;
-      const px = arena.put(x, 0, g.batch * g.inH * g.inW * g.inC);
-      const pgy = arena.put(gy, 0, g.batch * perImage * g.outC);
-      const pgw = arena.alloc(kSize * g.outC * 4);
-      if (isPointwise(g)) {
-        sgemm(
-          1,
-          0,
-          kSize,
-          g.outC,
-          g.batch * perImage,
-          1,
-          px,
-          kSize,
-          pgy,
-          g.outC,
-          0,
-          pgw,
-          g.outC,
-          work,
-        );
-      } else {
-        const pg = convGeometry(g);
-        const chunk = chunkImages(g);
-        const cols = arena.alloc(chunk * perImage * kSize * 4);
-        for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-          const n1 = Math.min(g.batch, n0 + chunk);
-          im2col(pg, px, n0, n1, cols);
-          const src = pgy + n0 * perImage * g.outC * 4;
-          const beta = n0 === 0 ? 0 : 1;
-          sgemm(
-            1,
-            0,
-            kSize,
-            g.outC,
-            (n1 - n0) * perImage,
-            1,
-            cols,
-            kSize,
-            src,
-            g.outC,
-            beta,
-            pgw,
-            g.outC,
-            work,
-          );
-        }
-      }
-      arena.get(pgw, kSize * g.outC, gw);
-    },
+    gemm,
 
     maxPool2dForward(g, x, y, argmax) {
       if (!f32(x) || !f32(y)) return jsBackend.maxPool2dForward(g, x, y, argmax);

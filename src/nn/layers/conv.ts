@@ -1,7 +1,14 @@
 /** Conv2D and the 2-D pooling layers, channels last (NHWC), as Keras. */
 import { UsageError } from '../../activations/errors.js';
 import type { ParamValue } from '../../activations/types.js';
-import { avgPool2d, biasAdd, conv2d, globalAvgPool2d, maxPool2d } from '../../tensor/index.js';
+import {
+  avgPool2d,
+  biasAdd,
+  conv2d,
+  conv2dBiasActivation,
+  globalAvgPool2d,
+  maxPool2d,
+} from '../../tensor/index.js';
 import type { Shape, Tensor } from '../../tensor/tensor.js';
 import type { InitializerLike } from '../initializers.js';
 import type { JsonObject } from '../json.js';
@@ -149,12 +156,19 @@ export class Conv2D extends Layer {
 
   call([x]: readonly Tensor[], ctx: CallContext): Tensor {
     return this.withName(() => {
-      let z = conv2d(x!, this.kernel!.tensor, {
+      const options = {
         strides: this.strides,
         padding: this.padding,
         dilation: this.dilationRate,
-      });
-      if (this.bias !== undefined) z = biasAdd(z, this.bias.tensor);
+      };
+      const bias = this.bias?.tensor;
+      const act = this.activation;
+      if (ctx.trace === null && bias !== undefined && act?.spec.kind === 'elementwise') {
+        // Nobody reads the pre-activation: convolution, bias and activation in one op.
+        return conv2dBiasActivation(x!, this.kernel!.tensor, bias, act.spec, act.params, options);
+      }
+      let z = conv2d(x!, this.kernel!.tensor, options);
+      if (bias !== undefined) z = biasAdd(z, bias);
       if (this.activation === null) return this.observe(ctx, null, null, z);
       return this.observe(ctx, this.activation.id, z, this.activation.apply(z));
     });

@@ -2,7 +2,14 @@
 import { UsageError } from '../../activations/errors.js';
 import type { ParamValue } from '../../activations/types.js';
 import { isChoiceParam } from '../../activations/types.js';
-import { alphaDropout, biasAdd, dropout, matmul, reshape } from '../../tensor/index.js';
+import {
+  alphaDropout,
+  biasAdd,
+  denseBiasActivation,
+  dropout,
+  matmul,
+  reshape,
+} from '../../tensor/index.js';
 import type { Shape, Tensor } from '../../tensor/tensor.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import type { JsonObject } from '../json.js';
@@ -138,7 +145,16 @@ export class Dense extends Layer {
 
   call([x]: readonly Tensor[], ctx: CallContext): Tensor {
     return this.withName(() => {
-      const z = affine(x!, this.kernel!.tensor, this.bias?.tensor ?? null);
+      const bias = this.bias?.tensor;
+      const act = this.activation;
+      if (ctx.trace === null && bias !== undefined && act?.spec.kind === 'elementwise') {
+        // Nobody reads the pre-activation: product, bias and activation in one op.
+        const inDim = x!.shape[x!.rank - 1]!;
+        const flat = x!.rank === 2 ? x! : reshape(x!, [-1, inDim]);
+        const y = denseBiasActivation(flat, this.kernel!.tensor, bias, act.spec, act.params);
+        return x!.rank === 2 ? y : reshape(y, [...x!.shape.slice(0, -1), this.units]);
+      }
+      const z = affine(x!, this.kernel!.tensor, bias ?? null);
       if (this.activation === null) return this.observe(ctx, null, null, z);
       return this.observe(ctx, this.activation.id, z, this.activation.apply(z));
     });

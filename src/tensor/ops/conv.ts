@@ -95,14 +95,15 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2DOptions = {}): Tenso
   ]);
   be.conv2dForward(g, x.data, w.data, y.data);
   return record(y, 'conv2d', [x, w], (gy) => {
+    // gx and gw are fresh and sent once: autograd may keep them (owned).
     if (needs(x)) {
       const gx = allocate(x.dtype, x.size);
       be.conv2dBackwardInput(g, gy, w.data, gx);
-      sendGrad(x, gx);
+      sendGrad(x, gx, true);
     }
     const gw = allocate(w.dtype, w.size);
     be.conv2dBackwardFilter(g, x.data, gy, gw);
-    sendGrad(w, gw);
+    sendGrad(w, gw, true);
   });
 }
 

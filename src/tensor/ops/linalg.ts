@@ -44,19 +44,26 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return record(y, 'matmul', [a, b], (gy) => {
     // dA = dY · Bᵀ and dB = Aᵀ · dY, summed over a broadcast batch. A first
     // layer's input needs no gradient, and dA is the costliest product there.
+    // beta = 0 where the destination is still the fresh zeros (every product
+    // but the second and later terms of a broadcast sum): the backend then
+    // need not read C, which for the wasm backend is a copy as large as C.
+    // ga and gb are fresh and sent once: autograd may keep them (owned).
+    const beta = (step: number, t: number): number => (step === 0 && t > 0 ? 1 : 0);
     if (needsGrad(a)) {
       const ga = allocate(a.dtype, a.size);
       for (let t = 0; t < batch; t++) {
-        be.gemm(false, true, m, k, n, 1, gy, t * m * n, b.data, t * bStep, 1, ga, t * aStep);
+        const bt = beta(aStep, t);
+        be.gemm(false, true, m, k, n, 1, gy, t * m * n, b.data, t * bStep, bt, ga, t * aStep);
       }
-      sendGrad(a, ga);
+      sendGrad(a, ga, true);
     }
     if (needsGrad(b)) {
       const gb = allocate(b.dtype, b.size);
       for (let t = 0; t < batch; t++) {
-        be.gemm(true, false, k, n, m, 1, a.data, t * aStep, gy, t * m * n, 1, gb, t * bStep);
+        const bt = beta(bStep, t);
+        be.gemm(true, false, k, n, m, 1, a.data, t * aStep, gy, t * m * n, bt, gb, t * bStep);
       }
-      sendGrad(b, gb);
+      sendGrad(b, gb, true);
     }
   });
 }

@@ -7,11 +7,13 @@
  * on one thread through the project's anchor script, and memcpy.
  */
 import { cpus } from 'node:os';
+import { resolveElementwise } from '../activations/registry.js';
 import { getBackend, setBackend } from '../kernels/backend.js';
 import { loadWasmBackend } from '../kernels/wasm/index.js';
 import { activation, Random, Tensor } from '../tensor/index.js';
 import { bestMs, melemPerS, type Repeats } from './timing.js';
 import { runTorchActivations } from './torch-anchor.js';
+import { accuracyInputs, worstUlp } from './ulp.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 type TFTensor = import('@tensorflow/tfjs').Tensor;
@@ -56,6 +58,8 @@ export interface ActivationRow {
   tfjs_fwd: number | null;
   torch_fwd: number | null;
   torch_fwd_bwd: number | null;
+  /** Worst float32 ULP of ours (wasm) forward against the float64 catalogue function; null without wasm. */
+  ours_ulp: number | null;
 }
 
 export interface ActivationsBench {
@@ -147,6 +151,7 @@ function emptyRow(): ActivationRow {
     tfjs_fwd: null,
     torch_fwd: null,
     torch_fwd_bwd: null,
+    ours_ulp: null,
   };
 }
 
@@ -180,6 +185,7 @@ export async function benchActivations(o: BenchActivationsOptions = {}): Promise
 
   const before = getBackend().name;
   const wasm = await loadWasmBackend();
+  const accuracyX = accuracyInputs(x.subarray(0, 1 << 18));
   try {
     for (const id of ids) {
       const e = BENCH_ACTIVATIONS[id]!;
@@ -188,6 +194,8 @@ export async function benchActivations(o: BenchActivationsOptions = {}): Promise
         say(`${id}: ours (wasm) ...`);
         setBackend('wasm');
         [row.ours_fwd, row.ours_fwd_bwd] = measureOurs(e, x, fast);
+        const { spec, params } = resolveElementwise(e.name, e.params ?? {});
+        row.ours_ulp = worstUlp(wasm, spec, params, accuracyX);
       }
       say(`${id}: ours (js) ...`);
       setBackend('js');

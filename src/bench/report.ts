@@ -87,6 +87,9 @@ function summaryLines(b: ActivationsBench, s: BenchSummary): string[] {
     ratioLine('forward, ours (wasm) / PyTorch', s.fwdVsTorch),
     ratioLine('forward, ours (wasm) / TensorFlow.js CPU', s.fwdVsTfjs),
     `- piecewise-linear forward as a fraction of memcpy (${num(b.memcpy)} M elements/s): ${pct.join(', ') || 'not measured'}`,
+    s.worstUlp === null
+      ? '- float32 accuracy of the wasm kernels: not measured'
+      : `- float32 accuracy of the wasm forward kernels against the float64 catalogue functions: worst ${s.worstUlp.ulp} ULP (${s.worstUlp.id}); per activation in the last column`,
   ];
 }
 
@@ -94,10 +97,10 @@ function summaryLines(b: ActivationsBench, s: BenchSummary): string[] {
 export function benchmarksMarkdown(b: ActivationsBench, source: string): string {
   const s = summarize(b);
   const header =
-    '| activation | ours fwd | PyTorch fwd | ratio | ours fwd+bwd | PyTorch fwd+bwd | ratio | js fwd | js fwd+bwd | TF.js fwd |';
+    '| activation | ours fwd | PyTorch fwd | ratio | ours fwd+bwd | PyTorch fwd+bwd | ratio | js fwd | js fwd+bwd | TF.js fwd | worst ULP |';
   const rows = Object.entries(b.activations).map(
     ([id, r]) =>
-      `| ${id} | ${num(r.ours_fwd)} | ${num(r.torch_fwd)} | ${ratio(r.ours_fwd, r.torch_fwd)} | ${num(r.ours_fwd_bwd)} | ${num(r.torch_fwd_bwd)} | ${ratio(r.ours_fwd_bwd, r.torch_fwd_bwd)} | ${num(r.js_fwd)} | ${num(r.js_fwd_bwd)} | ${num(r.tfjs_fwd)} |`,
+      `| ${id} | ${num(r.ours_fwd)} | ${num(r.torch_fwd)} | ${ratio(r.ours_fwd, r.torch_fwd)} | ${num(r.ours_fwd_bwd)} | ${num(r.torch_fwd_bwd)} | ${ratio(r.ours_fwd_bwd, r.torch_fwd_bwd)} | ${num(r.js_fwd)} | ${num(r.js_fwd_bwd)} | ${num(r.tfjs_fwd)} | ${r.ours_ulp ?? '—'} |`,
   );
   return [
     '# Benchmarks',
@@ -116,7 +119,7 @@ export function benchmarksMarkdown(b: ActivationsBench, source: string): string 
     ...summaryLines(b, s),
     '',
     header,
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
     '',
     'Ratios are ours / PyTorch; only ratios measured in the same run mean anything on a shared machine.',

@@ -18,6 +18,8 @@ export interface BenchSummary {
   readonly fwdVsTfjs: RatioSummary;
   /** ours_fwd / memcpy for each piecewise-linear activation. */
   readonly piecewiseVsMemcpy: Readonly<Record<string, number>>;
+  /** The largest worst-case float32 ULP error over the activations, and whose it is. */
+  readonly worstUlp: { readonly id: string; readonly ulp: number } | null;
 }
 
 export function ratioSummary(
@@ -46,7 +48,15 @@ export function summarize(b: ActivationsBench): BenchSummary {
     const ours = b.activations[id]?.ours_fwd;
     if (ours !== null && ours !== undefined && b.memcpy > 0) piecewise[id] = ours / b.memcpy;
   }
+  let worstUlp: { id: string; ulp: number } | null = null;
+  for (const [id, row] of Object.entries(b.activations)) {
+    const u = row.ours_ulp;
+    if (u !== null && u !== undefined && (worstUlp === null || u > worstUlp.ulp)) {
+      worstUlp = { id, ulp: u };
+    }
+  }
   return {
+    worstUlp,
     fwdBwdVsTorch: ratioSummary(b.activations, 'ours_fwd_bwd', 'torch_fwd_bwd'),
     fwdVsTorch: ratioSummary(b.activations, 'ours_fwd', 'torch_fwd'),
     fwdVsTfjs: ratioSummary(b.activations, 'ours_fwd', 'tfjs_fwd'),

@@ -71,6 +71,7 @@ async function benchActivationsPart(
     ratioCell(r.ours_fwd_bwd, r.torch_fwd_bwd),
     cell(r.js_fwd),
     cell(r.tfjs_fwd),
+    r.ours_ulp === null || r.ours_ulp === undefined ? '—' : String(r.ours_ulp),
   ]);
   const headers = [
     'activation',
@@ -82,6 +83,7 @@ async function benchActivationsPart(
     'ratio',
     'js fwd',
     'tfjs fwd',
+    'ULP',
   ];
   writeLine(
     stdout,
@@ -100,6 +102,10 @@ async function benchActivationsPart(
   );
   const pl = Object.entries(s.piecewiseVsMemcpy).map(([id, f]) => `${id} ${(f * 100).toFixed(0)}%`);
   writeLine(stdout, `piecewise-linear forward / memcpy: ${pl.join(', ') || '—'}`);
+  writeLine(
+    stdout,
+    `worst float32 ULP of the wasm forward kernels: ${s.worstUlp === null ? '—' : `${s.worstUlp.ulp} (${s.worstUlp.id})`}`,
+  );
   return {};
 }
 

@@ -155,38 +155,41 @@ export function createConvKernels(
     }
   }
 
+  /** Copies a and b into the arena, runs, and copies the result out: one plain convolution pass. */
+  function twoInOneOut(
+    a: Float32Array,
+    na: number,
+    b: Float32Array,
+    nb: number,
+    out: Float32Array,
+    nOut: number,
+    run: (pa: number, pb: number, pOut: number) => void,
+  ): void {
+    arena.begin();
+    const pa = arena.put(a, 0, na);
+    const pb = arena.put(b, 0, nb);
+    const pOut = arena.alloc(nOut * 4);
+    run(pa, pb, pOut);
+    arena.get(pOut, nOut, out);
+  }
+
   const plain: Pick<Backend, 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dBackwardFilter'> = {
     conv2dForward(g, x, w, y) {
       if (!f32(x) || !f32(w) || !f32(y)) return jsBackend.conv2dForward(g, x, w, y);
       const n = sizes(g);
-      arena.begin();
-      const px = arena.put(x, 0, n.x);
-      const pw = arena.put(w, 0, n.w);
-      const py = arena.alloc(n.y * 4);
-      forwardAt(g, px, pw, py);
-      arena.get(py, n.y, y);
+      twoInOneOut(x, n.x, w, n.w, y, n.y, (px, pw, py) => forwardAt(g, px, pw, py));
     },
 
     conv2dBackwardInput(g, gy, w, gx) {
       if (!f32(gy) || !f32(w) || !f32(gx)) return jsBackend.conv2dBackwardInput(g, gy, w, gx);
       const n = sizes(g);
-      arena.begin();
-      const pgy = arena.put(gy, 0, n.y);
-      const pw = arena.put(w, 0, n.w);
-      const pgx = arena.alloc(n.x * 4);
-      backwardInputAt(g, pgy, pw, pgx);
-      arena.get(pgx, n.x, gx);
+      twoInOneOut(gy, n.y, w, n.w, gx, n.x, (pgy, pw, pgx) => backwardInputAt(g, pgy, pw, pgx));
     },
 
     conv2dBackwardFilter(g, x, gy, gw) {
       if (!f32(x) || !f32(gy) || !f32(gw)) return jsBackend.conv2dBackwardFilter(g, x, gy, gw);
       const n = sizes(g);
-      arena.begin();
-      const px = arena.put(x, 0, n.x);
-      const pgy = arena.put(gy, 0, n.y);
-      const pgw = arena.alloc(n.w * 4);
-      backwardFilterAt(g, px, pgy, pgw);
-      arena.get(pgw, n.w, gw);
+      twoInOneOut(x, n.x, gy, n.y, gw, n.w, (px, pgy, pgw) => backwardFilterAt(g, px, pgy, pgw));
     },
   };
   // Where the fused call has no kernel (float64, an activation without one): the same calls one by one.

@@ -83,6 +83,22 @@ export function createConvKernels(
     return isPointwise(g) ? null : tapClasses(g);
   }
 
+  /**
+   * The im2col path: a padded-image workspace and a column matrix for a chunk
+   * of images (within COLS_BUDGET), then body for each chunk [n0, n1).
+   */
+  function forEachChunk(
+    g: Conv2DGeometry,
+    body: (n0: number, n1: number, cols: number, pg: number, pad: number) => void,
+  ): void {
+    const pg = convGeometry(g);
+    const pad = arena.alloc(convPadBytes(pg));
+    const chunk = chunkImages(g, COLS_BUDGET);
+    const cols = arena.alloc(chunk * g.outH * g.outW * g.kh * g.kw * g.inC * 4);
+    for (let n0 = 0; n0 < g.batch; n0 += chunk)
+      body(n0, Math.min(g.batch, n0 + chunk), cols, pg, pad);
+  }
+
   function forwardAt(g: Conv2DGeometry, px: number, pw: number, py: number): void {
     const kSize = g.kh * g.kw * g.inC;
     const perImage = g.outH * g.outW;
@@ -92,17 +108,12 @@ export function createConvKernels(
     } else if (classes !== null) {
       taps.forward(g, classes, convGeometry(g), px, pw, py);
     } else {
-      const pg = convGeometry(g);
-      const pad = arena.alloc(convPadBytes(pg));
-      const chunk = chunkImages(g, COLS_BUDGET);
-      const cols = arena.alloc(chunk * perImage * kSize * 4);
-      for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-        const n1 = Math.min(g.batch, n0 + chunk);
+      forEachChunk(g, (n0, n1, cols, pg, pad) => {
         im2col(pg, px, n0, n1, cols, pad);
         const out = py + n0 * perImage * g.outC * 4;
         const m = (n1 - n0) * perImage;
         sgemm(0, 0, m, g.outC, kSize, 1, cols, kSize, pw, g.outC, 0, out, g.outC, work);
-      }
+      });
     }
   }
 
@@ -116,17 +127,12 @@ export function createConvKernels(
     } else if (classes !== null) {
       taps.backwardInput(g, classes, convGeometry(g), pgy, pw, pgx);
     } else {
-      const pg = convGeometry(g);
-      const pad = arena.alloc(convPadBytes(pg));
-      const chunk = chunkImages(g, COLS_BUDGET);
-      const gcols = arena.alloc(chunk * perImage * kSize * 4);
-      for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-        const n1 = Math.min(g.batch, n0 + chunk);
+      forEachChunk(g, (n0, n1, gcols, pg, pad) => {
         const src = pgy + n0 * perImage * g.outC * 4;
         const m = (n1 - n0) * perImage;
         sgemm(0, 1, m, kSize, g.outC, 1, src, g.outC, pw, g.outC, 0, gcols, kSize, work);
         col2im(pg, gcols, n0, n1, pgx, pad);
-      }
+      });
     }
   }
 
@@ -140,18 +146,13 @@ export function createConvKernels(
     } else if (classes !== null) {
       taps.backwardFilter(g, classes, convGeometry(g), px, pgy, pgw);
     } else {
-      const pg = convGeometry(g);
-      const pad = arena.alloc(convPadBytes(pg));
-      const chunk = chunkImages(g, COLS_BUDGET);
-      const cols = arena.alloc(chunk * perImage * kSize * 4);
-      for (let n0 = 0; n0 < g.batch; n0 += chunk) {
-        const n1 = Math.min(g.batch, n0 + chunk);
+      forEachChunk(g, (n0, n1, cols, pg, pad) => {
         im2col(pg, px, n0, n1, cols, pad);
         const src = pgy + n0 * perImage * g.outC * 4;
         const beta = n0 === 0 ? 0 : 1;
         const k = (n1 - n0) * perImage;
         sgemm(1, 0, kSize, g.outC, k, 1, cols, kSize, src, g.outC, beta, pgw, g.outC, work);
-      }
+      });
     }
   }
 

@@ -220,7 +220,7 @@ function isDtype(a: FloatArray, dtype: Tensor['dtype']): boolean {
  * add into it and keep it instead of copying.
  */
 export function sendGrad(input: Tensor, g: FloatArray, owned = false): void {
-  if (input.node === null && !input.requiresGrad) return;
+  if (!receivesGrad(input)) return;
   const map = pendingGrads;
   if (map === null) throw new Error('sendGrad outside backward()');
   const prev = map.get(input);
@@ -245,10 +245,19 @@ export function sendGrad(input: Tensor, g: FloatArray, owned = false): void {
   ownedGrads.add(sum);
   map.set(input, sum);
 }
+/**
+ * Whether a gradient sent to t reaches anything: a tensor that keeps .grad,
+ * or one an op recorded. A backward can skip computing the others' (a first
+ * layer's input, say).
+ */
+export function receivesGrad(t: Tensor): boolean {
+  return t.requiresGrad || t.node !== null;
+}
+
 /** True when an op on these inputs must record its backward. */
 export function needsGrad(...inputs: Tensor[]): boolean {
   if (!gradEnabled) return false;
-  for (const t of inputs) if (t.requiresGrad || t.node !== null) return true;
+  for (const t of inputs) if (receivesGrad(t)) return true;
   return false;
 }
 

@@ -8,7 +8,15 @@
 import { savesOutput } from '../../activations/kernels.js';
 import type { ElementwiseSpec, Params } from '../../activations/types.js';
 import { getBackend } from '../../kernels/backend.js';
-import { allocate, needsGrad, record, sendGrad, shapeText, Tensor } from '../tensor.js';
+import {
+  allocate,
+  needsGrad,
+  receivesGrad,
+  record,
+  sendGrad,
+  shapeText,
+  Tensor,
+} from '../tensor.js';
 import { applyElementwise } from './activation.js';
 import { biasAdd } from './arithmetic.js';
 import { type Conv2DOptions, conv2d, conv2dGeometry } from './conv.js';
@@ -67,7 +75,7 @@ export function conv2dBiasActivation(
   be.conv2dBiasActivationForward(g, spec, p, x.data, w.data, b.data, y.data, pre);
   return record(y, `conv2d+biasAdd+${spec.id}`, [x, w, b], (gy) => {
     // A first layer's input needs no gradient: skip the costly backward-input pass.
-    const gx = x.requiresGrad || x.node !== null ? allocate(x.dtype, x.size) : null;
+    const gx = receivesGrad(x) ? allocate(x.dtype, x.size) : null;
     const gw = allocate(w.dtype, w.size);
     const gb = allocate(b.dtype, g.outC);
     be.conv2dBiasActivationBackward(
@@ -121,7 +129,7 @@ export function denseBiasActivation(
   be.denseBiasActivationForward(spec, p, x.data, w.data, b.data, rows, inDim, units, y.data, pre);
   return record(y, `matmul+biasAdd+${spec.id}`, [x, w, b], (gy) => {
     // A first layer's input needs no gradient: skip its product.
-    const gx = x.requiresGrad || x.node !== null ? allocate(x.dtype, x.size) : null;
+    const gx = receivesGrad(x) ? allocate(x.dtype, x.size) : null;
     const gw = allocate(w.dtype, w.size);
     const gb = allocate(b.dtype, units);
     const saved = pre ?? y.data;

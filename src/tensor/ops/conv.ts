@@ -1,6 +1,6 @@
 /** 2-D convolution over NHWC images (Keras layout: kernel [kh, kw, inChannels, outChannels]). */
 import { type Conv2DGeometry, getBackend } from '../../kernels/backend.js';
-import { allocate, record, sendGrad, shapeText, Tensor } from '../tensor.js';
+import { allocate, receivesGrad, record, sendGrad, shapeText, Tensor } from '../tensor.js';
 import { pair, resultDType } from './shapes.js';
 
 export type Padding = 'same' | 'valid';
@@ -96,7 +96,7 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2DOptions = {}): Tenso
   be.conv2dForward(g, x.data, w.data, y.data);
   return record(y, 'conv2d', [x, w], (gy) => {
     // gx and gw are fresh and sent once: autograd may keep them (owned).
-    if (needs(x)) {
+    if (receivesGrad(x)) {
       const gx = allocate(x.dtype, x.size);
       be.conv2dBackwardInput(g, gy, w.data, gx);
       sendGrad(x, gx, true);
@@ -105,9 +105,4 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2DOptions = {}): Tenso
     be.conv2dBackwardFilter(g, x.data, gy, gw);
     sendGrad(w, gw, true);
   });
-}
-
-/** The input of a first layer needs no gradient: skip the costly backward-input pass. */
-function needs(t: Tensor): boolean {
-  return t.requiresGrad || t.node !== null;
 }

@@ -4,6 +4,7 @@ import {
   allocate,
   type DType,
   type FloatArray,
+  receivesGrad,
   record,
   type Shape,
   sendGrad,
@@ -49,7 +50,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     // need not read C, which for the wasm backend is a copy as large as C.
     // ga and gb are fresh and sent once: autograd may keep them (owned).
     const beta = (step: number, t: number): number => (step === 0 && t > 0 ? 1 : 0);
-    if (needsGrad(a)) {
+    if (receivesGrad(a)) {
       const ga = allocate(a.dtype, a.size);
       for (let t = 0; t < batch; t++) {
         const bt = beta(aStep, t);
@@ -57,7 +58,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       }
       sendGrad(a, ga, true);
     }
-    if (needsGrad(b)) {
+    if (receivesGrad(b)) {
       const gb = allocate(b.dtype, b.size);
       for (let t = 0; t < batch; t++) {
         const bt = beta(bStep, t);
@@ -66,11 +67,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       sendGrad(b, gb, true);
     }
   });
-}
-
-/** Whether a gradient sent to t would reach anything (a weight, or a node that records one). */
-function needsGrad(t: Tensor): boolean {
-  return t.requiresGrad || t.node !== null;
 }
 
 function checkPerm(perm: readonly number[], rank: number, shape: Shape): void {

@@ -78,12 +78,17 @@ export interface DenseOptions extends LayerOptions {
 
 /** The affine part shared by Dense-like layers: x·W (+ b) over the last axis, any leading dims. */
 export function affine(x: Tensor, kernel: Tensor, bias: Tensor | null): Tensor {
-  const inDim = x.shape[x.shape.length - 1]!;
-  const units = kernel.shape[1]!;
-  const flat = x.rank === 2 ? x : reshape(x, [-1, inDim]);
-  let z = matmul(flat, kernel);
-  if (bias !== null) z = biasAdd(z, bias);
-  return x.rank === 2 ? z : reshape(z, [...x.shape.slice(0, -1), units]);
+  return onRows(x, kernel.shape[1]!, (flat) => {
+    const z = matmul(flat, kernel);
+    return bias === null ? z : biasAdd(z, bias);
+  });
+}
+
+/** f on x seen as rows of its last axis ([rows, inDim]); f's [rows, units] gets x's leading axes back. */
+function onRows(x: Tensor, units: number, f: (flat: Tensor) => Tensor): Tensor {
+  if (x.rank === 2) return f(x);
+  const y = f(reshape(x, [-1, x.shape[x.rank - 1]!]));
+  return reshape(y, [...x.shape.slice(0, -1), units]);
 }
 
 /** Shared option handling of layers with a kernel and a bias. */
@@ -149,10 +154,11 @@ export class Dense extends Layer {
       const act = this.activation;
       if (ctx.trace === null && bias !== undefined && act?.spec.kind === 'elementwise') {
         // Nobody reads the pre-activation: product, bias and activation in one op.
-        const inDim = x!.shape[x!.rank - 1]!;
-        const flat = x!.rank === 2 ? x! : reshape(x!, [-1, inDim]);
-        const y = denseBiasActivation(flat, this.kernel!.tensor, bias, act.spec, act.params);
-        return x!.rank === 2 ? y : reshape(y, [...x!.shape.slice(0, -1), this.units]);
+        const kernel = this.kernel!.tensor;
+        const { spec, params } = act;
+        return onRows(x!, this.units, (flat) =>
+          denseBiasActivation(flat, kernel, bias, spec, params),
+        );
       }
       const z = affine(x!, this.kernel!.tensor, bias ?? null);
       if (this.activation === null) return this.observe(ctx, null, null, z);

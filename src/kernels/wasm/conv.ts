@@ -6,13 +6,13 @@
  * convolution, the bias and the activation before anything leaves wasm, and
  * give both backward passes one copy of the gradient.
  */
-import type { FloatArray } from '../../activations/kernels.js';
 import type { Backend, Conv2DGeometry } from '../backend.js';
 import { chunkImages, isPointwise } from '../conv-geometry.js';
 import { composedConvBiasActivation } from '../js/fused.js';
 import { jsBackend } from '../js/index.js';
 import type { WasmArena } from './arena.js';
 import { createTapConv, type TapClass, tapClasses } from './conv-taps.js';
+import { isF32 } from './float32.js';
 import { type BiasActivationInArena, canFuseBackward, canFuseForward, vec4 } from './fused.js';
 import type { KernelModule } from './loader.js';
 
@@ -27,10 +27,6 @@ export type WasmConvKernels = Pick<
 
 /** Upper bound on the floats of one im2col matrix (1 MiB, so that the GEMM reads it from L2): a chunk of images at a time. */
 export const COLS_BUDGET = 1 << 18;
-
-function f32(a: FloatArray): a is Float32Array {
-  return a instanceof Float32Array;
-}
 
 const sizes = (g: Conv2DGeometry) => ({
   x: g.batch * g.inH * g.inW * g.inC,
@@ -176,19 +172,20 @@ export function createConvKernels(
 
   const plain: Pick<Backend, 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dBackwardFilter'> = {
     conv2dForward(g, x, w, y) {
-      if (!f32(x) || !f32(w) || !f32(y)) return jsBackend.conv2dForward(g, x, w, y);
+      if (!isF32(x) || !isF32(w) || !isF32(y)) return jsBackend.conv2dForward(g, x, w, y);
       const n = sizes(g);
       twoInOneOut(x, n.x, w, n.w, y, n.y, (px, pw, py) => forwardAt(g, px, pw, py));
     },
 
     conv2dBackwardInput(g, gy, w, gx) {
-      if (!f32(gy) || !f32(w) || !f32(gx)) return jsBackend.conv2dBackwardInput(g, gy, w, gx);
+      if (!isF32(gy) || !isF32(w) || !isF32(gx)) return jsBackend.conv2dBackwardInput(g, gy, w, gx);
       const n = sizes(g);
       twoInOneOut(gy, n.y, w, n.w, gx, n.x, (pgy, pw, pgx) => backwardInputAt(g, pgy, pw, pgx));
     },
 
     conv2dBackwardFilter(g, x, gy, gw) {
-      if (!f32(x) || !f32(gy) || !f32(gw)) return jsBackend.conv2dBackwardFilter(g, x, gy, gw);
+      if (!isF32(x) || !isF32(gy) || !isF32(gw))
+        return jsBackend.conv2dBackwardFilter(g, x, gy, gw);
       const n = sizes(g);
       twoInOneOut(x, n.x, gy, n.y, gw, n.w, (px, pgy, pgw) => backwardFilterAt(g, px, pgy, pgw));
     },
@@ -200,7 +197,7 @@ export function createConvKernels(
     ...plain,
 
     conv2dBiasActivationForward(g, spec, p, x, w, b, y, pre) {
-      const ok = f32(x) && f32(w) && f32(b) && f32(y) && (pre === null || f32(pre));
+      const ok = isF32(x) && isF32(w) && isF32(b) && isF32(y) && (pre === null || isF32(pre));
       if (ok && canFuseForward(spec, p)) {
         const n = sizes(g);
         arena.begin();
@@ -218,7 +215,13 @@ export function createConvKernels(
 
     conv2dBiasActivationBackward(g, spec, p, x, w, saved, gy, fromY, gx, gw, gb) {
       const ok =
-        f32(x) && f32(w) && f32(saved) && f32(gy) && f32(gw) && f32(gb) && (gx === null || f32(gx));
+        isF32(x) &&
+        isF32(w) &&
+        isF32(saved) &&
+        isF32(gy) &&
+        isF32(gw) &&
+        isF32(gb) &&
+        (gx === null || isF32(gx));
       if (ok && canFuseBackward(spec, p, fromY)) {
         const n = sizes(g);
         arena.begin();

@@ -5,16 +5,12 @@
  * Float64 arrays and activations without a kernel take the same calls one by
  * one.
  */
-import type { FloatArray } from '../../activations/kernels.js';
 import type { Backend } from '../backend.js';
 import { composedDenseBiasActivation, type FusedDenseKernels } from '../js/fused.js';
 import type { WasmArena } from './arena.js';
+import { absentOrF32 } from './float32.js';
 import { type BiasActivationInArena, canFuseBackward, canFuseForward, vec4 } from './fused.js';
 import type { KernelModule } from './loader.js';
-
-function f32(a: FloatArray | null): boolean {
-  return a === null || a instanceof Float32Array;
-}
 
 export function createDenseKernels(
   mod: KernelModule,
@@ -28,7 +24,7 @@ export function createDenseKernels(
 
   return {
     denseBiasActivationForward(spec, p, x, w, b, rows, inDim, units, y, pre) {
-      if (![x, w, b, y, pre].every(f32) || !canFuseForward(spec, p)) {
+      if (![x, w, b, y, pre].every(absentOrF32) || !canFuseForward(spec, p)) {
         composed.denseBiasActivationForward(spec, p, x, w, b, rows, inDim, units, y, pre);
         return;
       }
@@ -42,7 +38,7 @@ export function createDenseKernels(
     },
 
     denseBiasActivationBackward(spec, p, x, w, saved, gy, rows, inDim, units, fromY, gx, gw, gb) {
-      const all = [x, w, saved, gy, gx, gw, gb].every(f32);
+      const all = [x, w, saved, gy, gx, gw, gb].every(absentOrF32);
       if (!all || !canFuseBackward(spec, p, fromY)) {
         composed.denseBiasActivationBackward(
           spec,

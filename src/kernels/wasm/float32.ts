@@ -1,3 +1,15 @@
+import type { FloatArray } from '../../activations/kernels.js';
+
+/** The wasm kernels are float32: anything else goes to the js reference. */
+export function isF32(a: FloatArray): a is Float32Array {
+  return a instanceof Float32Array;
+}
+
+/** For optional arrays: absent, or float32. */
+export function absentOrF32(a: FloatArray | null): boolean {
+  return a === null || a instanceof Float32Array;
+}
+
 /**
  * Rounding a float64 threshold to float32 so that a float32 compare agrees with
  * the float64 one: for float32 x, x > t exactly when x > below(t), and x < t

@@ -9,13 +9,13 @@
  * The `inArena` half works on operands already in the arena, so that the
  * convolution can run its bias and activation before its output leaves wasm.
  */
-import type { FloatArray } from '../../activations/kernels.js';
 import type { ElementwiseSpec, Params } from '../../activations/types.js';
 import type { Backend } from '../backend.js';
 import { composedBiasActivation } from '../js/fused.js';
 import { jsBackend } from '../js/index.js';
 import type { WasmArena } from './arena.js';
 import { type Binding, bindingFor, type KernelCall } from './bindings.js';
+import { isF32 } from './float32.js';
 import type { KernelModule } from './loader.js';
 
 export type WasmBiasKernels = Pick<
@@ -58,10 +58,6 @@ export interface BiasActivationInArena {
 
 /** Floats per chunk: 64 KiB per operand, so a chunk's three or four regions sit in L2. */
 const CHUNK = 16384;
-
-function f32(a: FloatArray): a is Float32Array {
-  return a instanceof Float32Array;
-}
 
 /** Rounds a length up to whole f32x4 vectors (what the activation kernels process). */
 export function vec4(n: number): number {
@@ -151,7 +147,7 @@ export function createBiasKernels(
 
   const kernels: WasmBiasKernels = {
     biasAdd(x, b, rows, cols, y) {
-      if (!f32(x) || !f32(b) || !f32(y)) return jsBackend.biasAdd(x, b, rows, cols, y);
+      if (!isF32(x) || !isF32(b) || !isF32(y)) return jsBackend.biasAdd(x, b, rows, cols, y);
       arena.begin();
       const pb = arena.put(b, 0, cols);
       const step = chunkRows(cols);
@@ -165,7 +161,7 @@ export function createBiasKernels(
     },
 
     biasGrad(gy, rows, cols, gb) {
-      if (!f32(gy) || !f32(gb)) return jsBackend.biasGrad(gy, rows, cols, gb);
+      if (!isF32(gy) || !isF32(gb)) return jsBackend.biasGrad(gy, rows, cols, gb);
       arena.begin();
       const pgb = zeroed(cols);
       const step = chunkRows(cols);
@@ -180,7 +176,7 @@ export function createBiasKernels(
 
     biasActivationForward(spec, p, x, b, rows, cols, y, pre) {
       const binding =
-        f32(x) && f32(b) && f32(y) && (pre === null || f32(pre))
+        isF32(x) && isF32(b) && isF32(y) && (pre === null || isF32(pre))
           ? bindingFor(spec.id, p)
           : undefined;
       if (binding === undefined) {
@@ -204,7 +200,7 @@ export function createBiasKernels(
     },
 
     biasActivationBackward(spec, p, saved, gy, rows, cols, fromY, gz, gb) {
-      const all = f32(saved) && f32(gy) && f32(gz) && f32(gb);
+      const all = isF32(saved) && isF32(gy) && isF32(gz) && isF32(gb);
       const kernel = all ? backwardKernel(spec, bindingFor(spec.id, p), fromY) : undefined;
       if (kernel === undefined) {
         reference.biasActivationBackward(spec, p, saved, gy, rows, cols, fromY, gz, gb);

@@ -13,6 +13,7 @@ import type { ElementwiseSpec, Params } from '../../activations/types.js';
 import { type Backend, registerBackend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { bindingFor, type KernelCall } from './bindings.js';
+import { isF32 } from './float32.js';
 import {
   instantiateKernels,
   instantiateKernelsSync,
@@ -57,10 +58,6 @@ class Scratch {
     if (c2 === undefined) fn(a, b, padded, ...c.args);
     else fn(a, b, c2, padded, ...c.args);
   }
-}
-
-function isF32(a: FloatArray): a is Float32Array {
-  return a instanceof Float32Array;
 }
 
 /** A Backend over an instantiated kernel module. */

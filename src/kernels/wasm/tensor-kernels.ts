@@ -6,13 +6,13 @@
  * stay ordinary typed arrays; float64 arrays go to the js reference, which
  * keeps the gradient checks exact.
  */
-import type { FloatArray } from '../../activations/kernels.js';
 import type { Backend, OptimizerKernels, Pool2DGeometry } from '../backend.js';
 import type { FusedDenseKernels } from '../js/fused.js';
 import { jsBackend } from '../js/index.js';
 import { WasmArena } from './arena.js';
 import { createConvKernels, type WasmConvKernels } from './conv.js';
 import { createDenseKernels } from './dense.js';
+import { isF32 } from './float32.js';
 import { createBiasKernels, type WasmBiasKernels } from './fused.js';
 import type { KernelModule } from './loader.js';
 
@@ -32,10 +32,6 @@ export type WasmTensorKernels = WasmBiasKernels &
 
 /** Floats per chunk of an optimizer update: four 64 KiB regions sit in L2. */
 const UPDATE_CHUNK = 16384;
-
-function f32(a: FloatArray): a is Float32Array {
-  return a instanceof Float32Array;
-}
 
 /** Rounds a length up to whole f32x4 vectors (the optimizer kernels' unit). */
 function vec4(n: number): number {
@@ -96,7 +92,7 @@ export function createTensorKernels(
 
   const optimizer: OptimizerKernels = {
     sumSquares(g) {
-      if (!f32(g)) return jsBackend.optimizer.sumSquares(g);
+      if (!isF32(g)) return jsBackend.optimizer.sumSquares(g);
       arena.begin();
       const n = vec4(g.length);
       const p = arena.alloc(n * 4);
@@ -105,19 +101,19 @@ export function createTensorKernels(
       return sumSquares(p, n);
     },
     scaleInPlace(g, s) {
-      if (!f32(g)) return jsBackend.optimizer.scaleInPlace(g, s);
+      if (!isF32(g)) return jsBackend.optimizer.scaleInPlace(g, s);
       inPlace([g], (p, n) => scale(p[0]!, n, s));
     },
     clipInPlace(g, v) {
-      if (!f32(g)) return jsBackend.optimizer.clipInPlace(g, v);
+      if (!isF32(g)) return jsBackend.optimizer.clipInPlace(g, v);
       inPlace([g], (p, n) => clip(p[0]!, n, v));
     },
     decay(w, c) {
-      if (!f32(w)) return jsBackend.optimizer.decay(w, c);
+      if (!isF32(w)) return jsBackend.optimizer.decay(w, c);
       inPlace([w], (p, n) => decay(p[0]!, n, c));
     },
     sgd(w, g, m, lr, momentum, nesterov) {
-      if (!f32(w) || !f32(g) || (m !== null && !f32(m))) {
+      if (!isF32(w) || !isF32(g) || (m !== null && !isF32(m))) {
         return jsBackend.optimizer.sgd(w, g, m, lr, momentum, nesterov);
       }
       if (m === null) inPlace([w, g], (p, n) => sgd(p[0]!, p[1]!, n, lr));
@@ -128,7 +124,7 @@ export function createTensorKernels(
       }
     },
     adam(w, g, m, v, alpha, beta1, beta2, epsilon) {
-      if (!f32(w) || !f32(g) || !f32(m) || !f32(v)) {
+      if (!isF32(w) || !isF32(g) || !isF32(m) || !isF32(v)) {
         return jsBackend.optimizer.adam(w, g, m, v, alpha, beta1, beta2, epsilon);
       }
       inPlace([w, g, m, v], (p, n) =>
@@ -137,7 +133,7 @@ export function createTensorKernels(
     },
     rmsprop(w, g, v, avg, mom, lr, rho, momentum, epsilon) {
       const arrays = [w, g, v, ...(avg === null ? [] : [avg]), ...(mom === null ? [] : [mom])];
-      if (!arrays.every(f32)) {
+      if (!arrays.every(isF32)) {
         return jsBackend.optimizer.rmsprop(w, g, v, avg, mom, lr, rho, momentum, epsilon);
       }
       inPlace(arrays, (p, n) => {
@@ -147,7 +143,7 @@ export function createTensorKernels(
       });
     },
     adagrad(w, g, acc, lr, epsilon) {
-      if (!f32(w) || !f32(g) || !f32(acc)) {
+      if (!isF32(w) || !isF32(g) || !isF32(acc)) {
         return jsBackend.optimizer.adagrad(w, g, acc, lr, epsilon);
       }
       inPlace([w, g, acc], (p, n) => adagrad(p[0]!, p[1]!, p[2]!, n, lr, epsilon));
@@ -183,7 +179,7 @@ export function createTensorKernels(
   }
 
   const gemm: Backend['gemm'] = (transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co) => {
-    if (!f32(a) || !f32(b) || !f32(c)) {
+    if (!isF32(a) || !isF32(b) || !isF32(c)) {
       jsBackend.gemm(transA, transB, m, n, k, alpha, a, ao, b, bo, beta, c, co);
       return;
     }
@@ -219,7 +215,7 @@ export function createTensorKernels(
     gemm,
 
     maxPool2dForward(g, x, y, argmax) {
-      if (!f32(x) || !f32(y)) return jsBackend.maxPool2dForward(g, x, y, argmax);
+      if (!isF32(x) || !isF32(y)) return jsBackend.maxPool2dForward(g, x, y, argmax);
       arena.begin();
       const outSize = g.batch * g.outH * g.outW * g.channels;
       const pg = poolGeometry(g);
@@ -232,7 +228,7 @@ export function createTensorKernels(
     },
 
     maxPool2dBackward(gy, argmax, gx) {
-      if (!f32(gy) || !f32(gx)) return jsBackend.maxPool2dBackward(gy, argmax, gx);
+      if (!isF32(gy) || !isF32(gx)) return jsBackend.maxPool2dBackward(gy, argmax, gx);
       arena.begin();
       const pgy = arena.put(gy, 0, gy.length);
       const pa = arena.put(argmax, 0, gy.length);
@@ -242,7 +238,7 @@ export function createTensorKernels(
     },
 
     avgPool2dForward(g, x, y) {
-      if (!f32(x) || !f32(y)) return jsBackend.avgPool2dForward(g, x, y);
+      if (!isF32(x) || !isF32(y)) return jsBackend.avgPool2dForward(g, x, y);
       arena.begin();
       const outSize = g.batch * g.outH * g.outW * g.channels;
       const pg = poolGeometry(g);
@@ -253,7 +249,7 @@ export function createTensorKernels(
     },
 
     avgPool2dBackward(g, gy, gx) {
-      if (!f32(gy) || !f32(gx)) return jsBackend.avgPool2dBackward(g, gy, gx);
+      if (!isF32(gy) || !isF32(gx)) return jsBackend.avgPool2dBackward(g, gy, gx);
       arena.begin();
       const inSize = g.batch * g.inH * g.inW * g.channels;
       const pg = poolGeometry(g);

@@ -3,14 +3,14 @@
  * n = 4M, best of N, everything in one run so that the ratios mean something
  * on a shared machine: ours through the public tensor API on the wasm and the
  * js backend (forward out of place; forward+backward through autograd with an
- * upstream gradient of ones), TensorFlow.js's CPU backend (forward), PyTorch
+ * upstream gradient of ones; temporaries freed by tidy() scopes), TensorFlow.js's CPU backend (forward), PyTorch
  * on one thread through the project's anchor script, and memcpy.
  */
 import { cpus } from 'node:os';
 import { resolveElementwise } from '../activations/registry.js';
 import { getBackend, setBackend } from '../kernels/backend.js';
 import { loadWasmBackend } from '../kernels/wasm/index.js';
-import { activation, Random, Tensor } from '../tensor/index.js';
+import { activation, Random, Tensor, tidy } from '../tensor/index.js';
 import { bestMs, melemPerS, type Repeats } from './timing.js';
 import { runTorchActivations } from './torch-anchor.js';
 import { accuracyInputs, worstUlp } from './ulp.js';
@@ -114,19 +114,34 @@ function warmUp(fn: () => void, ms = 150, maxCalls = 20): void {
   for (let i = 0; i < maxCalls && (i < 2 || performance.now() - start < ms); i++) fn();
 }
 
-/** Forward and forward+backward of one activation through the tensor API on the current backend. */
+/**
+ * Forward and forward+backward of one activation through the tensor API on
+ * the current backend, written as a user frees temporaries: each call runs in
+ * a tidy() scope, which frees its output when it returns (as PyTorch frees a
+ * result nobody holds), and the old gradient is disposed before the next
+ * backward (as `x.grad = None` frees it). The input, upstream gradient and
+ * leaf are made in a scope too, so on the wasm backend they live in its heap,
+ * as torch.randn's tensor lives in PyTorch's allocator.
+ */
 function measureOurs(e: Entry, x: Float32Array, r: Repeats): [number, number] {
   const n = x.length;
-  const input = new Tensor(x, [n]);
-  warmUp(() => activation(input, e.name, e.params).backward(new Float32Array(n).fill(1)));
-  const fwd = bestMs(() => activation(input, e.name, e.params), r);
-  const leaf = new Tensor(x, [n], true);
-  const ones = new Tensor(new Float32Array(n).fill(1), [n]);
-  const both = bestMs(() => {
-    leaf.grad = null;
-    activation(leaf, e.name, e.params).backward(ones);
-  }, r);
-  return [melemPerS(n, fwd), melemPerS(n, both)];
+  const [input, ones, leaf] = tidy(() => [
+    new Tensor(x, [n]).clone(),
+    new Tensor(new Float32Array(n).fill(1), [n]).clone(),
+    new Tensor(x, [n]).clone(),
+  ]);
+  leaf!.requiresGrad = true;
+  const forward = (): void => tidy(() => void activation(input!, e.name, e.params));
+  const both = (): void => {
+    leaf!.grad?.dispose();
+    leaf!.grad = null;
+    tidy(() => activation(leaf!, e.name, e.params).backward(ones));
+  };
+  warmUp(both);
+  const fwdMs = bestMs(forward, r);
+  const bothMs = bestMs(both, r);
+  for (const t of [input, ones, leaf, leaf!.grad]) t?.dispose();
+  return [melemPerS(n, fwdMs), melemPerS(n, bothMs)];
 }
 
 /** TensorFlow.js on its CPU backend, or undefined where it cannot be loaded. */

@@ -7,7 +7,24 @@
 import type { FloatArray } from '../activations/kernels.js';
 import type { ElementwiseSpec, Params, VectorSpec } from '../activations/types.js';
 
-export interface Backend extends TensorKernels {
+/**
+ * Arrays in a backend's own memory, which its kernels use in place (the wasm
+ * backend's heap). Optional: a backend without it computes on any array.
+ */
+export interface ResidentStorage {
+  /** n float32 elements in the backend's memory, contents undefined; undefined when it is full. */
+  residentAlloc?(n: number): Float32Array | undefined;
+  /** Gives an array from residentAlloc back (a second call for the same array does nothing). */
+  residentFree?(a: Float32Array): void;
+  /** Gives it back once the garbage collector has taken the array (for arrays whose end nobody marks). */
+  residentFreeWhenCollected?(a: Float32Array): void;
+  /** True when a lives in the backend's memory. */
+  isResident?(a: Float32Array | Float64Array): boolean;
+  /** Bytes of the backend's memory in use (its own workspaces included) and in all. */
+  residentBytes?(): { used: number; capacity: number };
+}
+
+export interface Backend extends TensorKernels, ResidentStorage {
   readonly name: 'js' | 'wasm';
   /** The optimizers' update loops (in place over a weight and its slots). */
   readonly optimizer: OptimizerKernels;

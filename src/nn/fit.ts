@@ -11,6 +11,7 @@
 import { UsageError } from '../activations/errors.js';
 import { add } from '../tensor/index.js';
 import { Random } from '../tensor/random.js';
+import { tidy } from '../tensor/scope.js';
 import { type FloatArray, noGrad, type Tensor } from '../tensor/tensor.js';
 import type { Callback, CallbackInfo, Logs } from './callbacks.js';
 import {
@@ -344,15 +345,31 @@ export async function fitModel(
       const xb = takeRows(x, order, s, e, tracing ? undefined : batchBuffer);
       if (!tracing && xb.data.buffer !== batchBuffer?.buffer) batchBuffer = xb.data;
       const yb = takeTarget(y, order, s, e);
-      for (const w of trainable) w.grad = null;
+      // Last step's gradients are dead once the next step begins (fit made them).
+      for (const w of trainable) {
+        w.grad?.dispose();
+        w.grad = null;
+      }
       guard?.begin();
       const recorder = tracing ? new TraceRecorder() : null;
-      const pred = model.forward([xb], { training: true, rng, trace: recorder })[0]!;
-      const loss = lossOf(pred, yb);
-      loss.backward();
-      batchesDone++;
-      if (guard === null) c.optimizer.step(trainable);
-      const where = guard === null ? null : guard.step(loss, xb, (p) => lossOf(p, yb));
+      /**
+       * The step itself: forward, backward, update, and the figures of the
+       * batch. It runs in a tidy() scope, so its intermediate tensors live in
+       * the backend's memory and are freed when it returns; a traced step keeps
+       * its tensors for the callbacks, so it runs outside one.
+       */
+      const runStep = () => {
+        const pred = model.forward([xb], { training: true, rng, trace: recorder })[0]!;
+        const loss = lossOf(pred, yb);
+        loss.backward();
+        batchesDone++;
+        if (guard === null) c.optimizer.step(trainable);
+        const where = guard === null ? null : guard.step(loss, xb, (p) => lossOf(p, yb));
+        if (where !== null) return { where, loss: Number.NaN, metrics: [] as number[] };
+        return { where, loss: loss.data[0]!, metrics: c.metrics.map((m) => m.batchSum(pred, yb)) };
+      };
+      const outcome = tracing ? runStep() : tidy(runStep);
+      const where = outcome.where;
       if (where !== null) {
         const report = { epoch, batch: step, where };
         if (policy === 'stop') {
@@ -365,9 +382,9 @@ export async function fitModel(
       }
       const bn = e - s;
       seen += bn;
-      lossSum += loss.data[0]! * bn;
-      c.metrics.forEach((m, i) => {
-        metricSums[i] = metricSums[i]! + m.batchSum(pred, yb);
+      lossSum += outcome.loss * bn;
+      outcome.metrics.forEach((v, i) => {
+        metricSums[i] = metricSums[i]! + v;
       });
       const running: Record<string, number> = { loss: lossSum / seen };
       c.metrics.forEach((m, i) => {
@@ -375,7 +392,7 @@ export async function fitModel(
       });
       trace = recorder === null ? null : recorder.entries;
       if (verbose === 1) bar?.update(step + 1, running);
-      const batchLogs: Logs = { ...running, batchLoss: loss.data[0]! };
+      const batchLogs: Logs = { ...running, batchLoss: outcome.loss };
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs, info());
       // The end of an epoch has its own checkpoint, written after validation.
       if (

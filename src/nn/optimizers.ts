@@ -9,6 +9,7 @@ import { closest, UsageError } from '../activations/errors.js';
 import { getBackend, type OptimizerKernels } from '../kernels/backend.js';
 // The updates run on the selected backend: importing the optimizers alone must register one.
 import '../kernels/select.js';
+import { residentCopy } from '../tensor/scope.js';
 import { allocate, type FloatArray, type Tensor } from '../tensor/tensor.js';
 import type { JsonObject } from './json.js';
 import type { LearningRateSchedule } from './schedules.js';
@@ -168,7 +169,8 @@ export abstract class Optimizer {
   private slotsFor(w: Tensor): FloatArray[] {
     let s = this.slots.get(w);
     if (s === undefined) {
-      s = this.newSlots(w);
+      // In the backend's memory where it has one, as the weights (see Weight.assign).
+      s = this.newSlots(w).map((a) => residentCopy(a));
       this.slots.set(w, s);
     }
     return s;

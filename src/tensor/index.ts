@@ -53,6 +53,7 @@ export { type Axes, max, mean, sum } from './ops/reduce.js';
 export { concat, flatten, reshape, slice, split } from './ops/shape.js';
 export { broadcastShapes } from './ops/shapes.js';
 export { Random, type RandomState } from './random.js';
+export { inScope, keep, tidy } from './scope.js';
 export {
   type DType,
   type FloatArray,

@@ -5,6 +5,7 @@
 export type DType = 'float32' | 'float64';
 
 import type { FloatArray } from '../activations/kernels.js';
+import { disposeArray, keepArray, scopedFloat32 } from './scope.js';
 
 export type { FloatArray };
 export type Shape = readonly number[];
@@ -42,6 +43,35 @@ export function sizeOf(shape: Shape): number {
 
 export function allocate(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/**
+ * Arrays this long or longer come uninitialised where the host can give them
+ * (Node's Buffer.allocUnsafeSlow): zero-filling 16 MB costs as much as the
+ * relu that overwrites it. Smaller ones stay ordinary typed arrays, whose
+ * allocation is cheaper than a trip into Node's allocator.
+ */
+const UNINIT_MIN_BYTES = 1 << 16;
+
+type UnsafeAlloc = (bytes: number) => Uint8Array;
+const unsafeAlloc: UnsafeAlloc | undefined = (
+  globalThis as { Buffer?: { allocUnsafeSlow?: UnsafeAlloc } }
+).Buffer?.allocUnsafeSlow;
+
+/**
+ * An array whose contents are undefined until written: only for outputs that
+ * the caller overwrites entirely (a kernel's result), never for accumulators.
+ */
+export function allocateUninit(dtype: DType, n: number): FloatArray {
+  // Inside tidy(): in the backend's memory, freed when the scope ends.
+  const scoped = dtype === 'float32' ? scopedFloat32(n) : undefined;
+  if (scoped !== undefined) return scoped;
+  const bytes = n * (dtype === 'float64' ? 8 : 4);
+  if (unsafeAlloc === undefined || bytes < UNINIT_MIN_BYTES) return allocate(dtype, n);
+  const b = unsafeAlloc(bytes);
+  return dtype === 'float64'
+    ? new Float64Array(b.buffer, b.byteOffset, n)
+    : new Float32Array(b.buffer, b.byteOffset, n);
 }
 
 export function dtypeOf(a: FloatArray): DType {
@@ -84,6 +114,15 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /**
+   * Frees the values now when they live in the backend's memory (made inside
+   * tidy() and kept); otherwise the garbage collector frees them as usual.
+   * The tensor, and any other sharing its data, must not be used afterwards.
+   */
+  dispose(): void {
+    disposeArray(this.data);
+  }
+
   /** Plain nested-free copy of the values. */
   toArray(): number[] {
     return Array.from(this.data);
@@ -91,7 +130,9 @@ export class Tensor {
 
   /** A tensor sharing nothing with this one and carrying no autograd record. */
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape);
+    const copy = allocateUninit(this.dtype, this.size);
+    copy.set(this.data);
+    return new Tensor(copy, this.shape);
   }
 
   /** This value, cut from the graph. */
@@ -134,6 +175,8 @@ export function accumulateGrad(t: Tensor, g: FloatArray): void {
   if (t.grad === null && ownedGrads.has(g) && g.length === t.size && isDtype(g, t.dtype)) {
     // Nobody else holds g (see sendGrad's `owned`): it becomes the gradient as it is.
     ownedGrads.delete(g);
+    // A leaf's gradient outlives the tidy() scope of the backward that made it.
+    if (g instanceof Float32Array) keepArray(g);
     t.grad = new Tensor(g, t.shape);
     return;
   }

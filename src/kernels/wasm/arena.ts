@@ -1,56 +1,78 @@
 /**
- * The wasm memory that the tensor kernels work in. A kernel call copies its
- * operands in, computes, and copies the result out; the arena hands out
- * 16-byte aligned regions for that and takes them all back at the next call,
- * so memory grows to the largest operation seen and then stays put — a
+ * The per-call working memory of the tensor kernels, inside the wasm heap.
+ * A kernel call copies its operands in, computes, and copies the result out;
+ * the arena hands out 16-byte aligned regions for that and takes them all
+ * back at the next call. Its region is a heap block that grows (by taking a
+ * larger block) to the largest operation seen and then stays put, so a
  * training loop does not allocate per batch. Long-lived regions (the GEMM's
- * packing workspace) are reserved once below the per-call region.
+ * packing workspace) are heap blocks of their own.
  *
- * The arena owns every byte from the memory's size at its creation upwards:
- * whatever the module placed before that (static data, the activation
- * kernels' scratch) is left alone.
+ * Operands that already live in the heap (resident tensors) need no copy:
+ * input() and output() give their own address, and get() skips a copy onto
+ * itself.
  */
-const PAGE = 65536;
+import type { WasmHeap } from './heap.js';
 
 function align16(n: number): number {
   return (n + 15) & ~15;
 }
 
 export class WasmArena {
-  readonly #memory: WebAssembly.Memory;
-  /** First byte of the per-call region. */
-  #base: number;
-  #top: number;
-  #f32: Float32Array;
-  #i32: Int32Array;
+  readonly heap: WasmHeap;
+  /** The current region, and blocks added during this call when it ran out. */
+  #block = 0;
+  #size = 0;
+  #top = 0;
+  #extra: number[] = [];
+  /** Bytes this call has asked for (the next region's size when it overflowed). */
+  #asked = 0;
 
-  constructor(memory: WebAssembly.Memory) {
-    this.#memory = memory;
-    this.#base = align16(memory.buffer.byteLength);
-    this.#top = this.#base;
-    this.#f32 = new Float32Array(memory.buffer);
-    this.#i32 = new Int32Array(memory.buffer);
+  constructor(heap: WasmHeap) {
+    this.heap = heap;
   }
 
-  /** A region that lives as long as the arena (call before any per-call use). */
+  /** A region that lives as long as the backend. */
   reserve(bytes: number): number {
-    const ptr = this.#base;
-    this.#base = align16(ptr + bytes);
-    this.#top = this.#base;
-    this.#grow(this.#base);
+    const ptr = this.heap.alloc(bytes);
+    if (ptr === 0) throw new Error(`wasm heap: no room for ${bytes} bytes of workspace`);
     return ptr;
   }
 
   /** Starts a kernel call: every region handed out since the last one is free again. */
   begin(): void {
-    this.#top = this.#base;
+    if (this.#extra.length > 0) {
+      // Last call overflowed: one region large enough for it from now on.
+      for (const p of this.#extra) this.heap.free(p);
+      this.#extra = [];
+      if (this.#block !== 0) this.heap.free(this.#block);
+      this.#size = this.#asked;
+      this.#block = this.heap.alloc(this.#size);
+      if (this.#block === 0) throw new Error(`wasm heap: no room for a ${this.#size}-byte arena`);
+    }
+    this.#top = this.#block;
+    this.#asked = 0;
   }
 
   /** A region of `bytes` for the current call. */
   alloc(bytes: number): number {
-    const ptr = this.#top;
-    this.#top = align16(ptr + bytes);
-    this.#grow(this.#top);
+    const size = align16(bytes);
+    this.#asked += size;
+    if (this.#block !== 0 && this.#top + size <= this.#block + this.#size) {
+      const ptr = this.#top;
+      this.#top += size;
+      return ptr;
+    }
+    // Earlier regions of this call stay where they are: take another block.
+    const ptr = this.heap.alloc(Math.max(size, 1 << 16));
+    if (ptr === 0) throw new Error(`wasm heap: no room for ${bytes} bytes of kernel operands`);
+    if (this.#block === 0) {
+      this.#block = ptr;
+      this.#size = this.heap.blockSize(ptr);
+      this.#top = ptr + size;
+      this.#asked = size;
+      return ptr;
+    }
+    this.#extra.push(ptr);
     return ptr;
   }
 
@@ -62,25 +84,34 @@ export class WasmArena {
     return ptr;
   }
 
-  /** dst[offset .. offset + n] = the n values at ptr. */
+  /**
+   * src[offset .. offset + n] for a kernel that only reads it: its own
+   * address when it lives in the heap, else a copy.
+   */
+  input(src: Float32Array, offset: number, n: number): number {
+    return this.heap.holds(src) ? src.byteOffset + offset * 4 : this.put(src, offset, n);
+  }
+
+  /**
+   * Where a kernel may write dst[offset .. offset + n] (then get() it back):
+   * dst itself when it lives in the heap, else a fresh region.
+   */
+  output(dst: Float32Array, offset: number, n: number): number {
+    return this.heap.holds(dst) ? dst.byteOffset + offset * 4 : this.alloc(n * 4);
+  }
+
+  /** dst[offset .. offset + n] = the n values at ptr (nothing to do when ptr is dst's own). */
   get(ptr: number, n: number, dst: Float32Array | Int32Array, offset = 0): void {
+    if (this.heap.holds(dst) && dst.byteOffset + offset * 4 === ptr) return;
     const view = dst instanceof Float32Array ? this.f32() : this.i32();
     dst.set(view.subarray(ptr >> 2, (ptr >> 2) + n), offset);
   }
 
-  /** The memory as float32 (a fresh view when memory has grown since the last one). */
   f32(): Float32Array {
-    if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
-    return this.#f32;
+    return this.heap.f32();
   }
 
   i32(): Int32Array {
-    if (this.#i32.buffer !== this.#memory.buffer) this.#i32 = new Int32Array(this.#memory.buffer);
-    return this.#i32;
-  }
-
-  #grow(end: number): void {
-    const have = this.#memory.buffer.byteLength;
-    if (end > have) this.#memory.grow(Math.ceil((end - have) / PAGE));
+    return this.heap.i32();
   }
 }

@@ -29,9 +29,9 @@ export function createDenseKernels(
         return;
       }
       arena.begin();
-      const px = arena.put(x as Float32Array, 0, rows * inDim);
-      const pw = arena.put(w as Float32Array, 0, inDim * units);
-      const pb = arena.put(b as Float32Array, 0, units);
+      const px = arena.input(x as Float32Array, 0, rows * inDim);
+      const pw = arena.input(w as Float32Array, 0, inDim * units);
+      const pb = arena.input(b as Float32Array, 0, units);
       const pz = arena.alloc(vec4(rows * units) * 4);
       sgemm(0, 0, rows, units, inDim, 1, px, inDim, pw, units, 0, pz, units, work);
       bias.forward(spec, p, pz, pb, rows, units, y as Float32Array, pre as Float32Array | null);
@@ -59,20 +59,20 @@ export function createDenseKernels(
       }
       arena.begin();
       const n = rows * units;
-      const ps = arena.put(saved as Float32Array, 0, n);
-      const pgy = arena.put(gy as Float32Array, 0, n);
+      const ps = arena.input(saved as Float32Array, 0, n);
+      const pgy = arena.input(gy as Float32Array, 0, n);
       const pgz = arena.alloc(vec4(n) * 4);
       const pgb = arena.alloc(units * 4);
       bias.backward(spec, p, ps, pgy, rows, units, fromY, pgz, pgb);
       arena.get(pgb, units, gb as Float32Array);
       if (gx !== null) {
-        const pw = arena.put(w as Float32Array, 0, inDim * units);
-        const pgx = arena.alloc(rows * inDim * 4);
+        const pw = arena.input(w as Float32Array, 0, inDim * units);
+        const pgx = arena.output(gx as Float32Array, 0, rows * inDim);
         sgemm(0, 1, rows, inDim, units, 1, pgz, units, pw, units, 0, pgx, inDim, work);
         arena.get(pgx, rows * inDim, gx as Float32Array);
       }
-      const px = arena.put(x as Float32Array, 0, rows * inDim);
-      const pgw = arena.alloc(inDim * units * 4);
+      const px = arena.input(x as Float32Array, 0, rows * inDim);
+      const pgw = arena.output(gw as Float32Array, 0, inDim * units);
       sgemm(1, 0, inDim, units, rows, 1, px, inDim, pgz, units, 0, pgw, units, work);
       arena.get(pgw, inDim * units, gw as Float32Array);
     },

@@ -4,9 +4,11 @@
  * updates (float32); the js reference for everything else (float64 arrays,
  * activations or parameters without a kernel, bias, reductions and losses).
  *
- * Data crosses into wasm memory in chunks: each chunk is copied into a
- * scratch region that stays in cache, computed, and copied out, so any
- * Float32Array works and memory never grows with the input.
+ * Memory is a WasmHeap (heap.ts) that never grows after it is made, so
+ * arrays resident in it (resident.ts; tensors made inside tidy(), weights,
+ * optimizer slots) are used in place. Other arrays cross in chunks: each
+ * chunk is copied into a scratch region that stays in cache, computed, and
+ * copied out, so any Float32Array works.
  */
 import type { FloatArray } from '../../activations/kernels.js';
 import type { ElementwiseSpec, Params } from '../../activations/types.js';
@@ -14,56 +16,82 @@ import { type Backend, registerBackend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { bindingFor, type KernelCall } from './bindings.js';
 import { isF32 } from './float32.js';
+import { WasmHeap } from './heap.js';
 import {
   instantiateKernels,
   instantiateKernelsSync,
+  type KernelFn,
   type KernelModule,
   simdSupported,
 } from './loader.js';
+import { createResidentStorage } from './resident.js';
 import { createTensorKernels } from './tensor-kernels.js';
 
 /** Elements per scratch region: 64 KiB each, three regions, well inside L2. */
 const CHUNK = 16384;
-const PAGE = 65536;
 
-class Scratch {
+/**
+ * Runs an elementwise kernel over operands that are either heap-resident
+ * (used in place) or ordinary arrays (copied through a scratch region a chunk
+ * at a time, so memory never grows with the input). The last operand is the
+ * output. Whole vectors only run in place: a kernel rounds its length up to
+ * four lanes, which must not write past a resident output's end, so the last
+ * 1–3 elements of a resident run go through the scratch copy.
+ */
+class Elementwise {
   readonly #mod: KernelModule;
-  #heap: Float32Array;
+  readonly #heap: WasmHeap;
+  readonly #scratch: number;
 
-  constructor(mod: KernelModule) {
+  constructor(mod: KernelModule, heap: WasmHeap) {
     this.#mod = mod;
-    const need = mod.scratchBase + 3 * CHUNK * 4;
-    const have = mod.memory.buffer.byteLength;
-    if (need > have) mod.memory.grow(Math.ceil((need - have) / PAGE));
-    this.#heap = new Float32Array(mod.memory.buffer);
+    this.#heap = heap;
+    this.#scratch = heap.alloc(3 * CHUNK * 4);
+    if (this.#scratch === 0) throw new Error('wasm heap: no room for the activation scratch');
   }
 
-  /** The float32 view of wasm memory (renewed if memory was grown elsewhere). */
-  heap(): Float32Array {
-    if (this.#heap.buffer !== this.#mod.memory.buffer) {
-      this.#heap = new Float32Array(this.#mod.memory.buffer);
-    }
-    return this.#heap;
-  }
-
-  /** Byte offset of region r (0, 1, 2). */
-  ptr(r: number): number {
-    return this.#mod.scratchBase + r * CHUNK * 4;
-  }
-
-  run(c: KernelCall, a: number, b: number, c2: number | undefined, n: number): void {
+  run(c: KernelCall, ops: readonly Float32Array[]): void {
     const fn = this.#mod.kernel(c.fn);
+    const heap = this.#heap;
+    const f32 = heap.f32();
+    const len = ops[0]!.length;
+    const resident = ops.every((a) => heap.holds(a));
+    const direct = resident ? len & ~3 : 0;
+    if (direct > 0)
+      this.#call(
+        fn,
+        c,
+        ops.map((a) => a.byteOffset),
+        direct,
+      );
+    for (let o = direct; o < len; o += CHUNK) {
+      const n = Math.min(CHUNK, len - o);
+      const ptrs = ops.map((a, r) => {
+        if (r < ops.length - 1 && heap.holds(a) && (n & 3) === 0) return a.byteOffset + o * 4;
+        const ptr = this.#scratch + r * CHUNK * 4;
+        if (r < ops.length - 1) f32.set(a.subarray(o, o + n), ptr >> 2);
+        return ptr;
+      });
+      this.#call(fn, c, ptrs, n);
+      const out = ops[ops.length - 1]!;
+      const q = ptrs[ptrs.length - 1]! >> 2;
+      out.set(f32.subarray(q, q + n), o);
+    }
+  }
+
+  #call(fn: KernelFn, c: KernelCall, ptrs: number[], n: number): void {
     // Kernels work on whole vectors: round n up; the extra lanes are never copied out.
     const padded = (n + 3) & ~3;
-    if (c2 === undefined) fn(a, b, padded, ...c.args);
-    else fn(a, b, c2, padded, ...c.args);
+    if (ptrs.length === 2) fn(ptrs[0]!, ptrs[1]!, padded, ...c.args);
+    else fn(ptrs[0]!, ptrs[1]!, ptrs[2]!, padded, ...c.args);
   }
 }
 
 /** A Backend over an instantiated kernel module. */
 export function createWasmBackend(mod: KernelModule): Backend {
-  const s = new Scratch(mod);
-  const at = (r: number): number => s.ptr(r) >> 2;
+  const heap = new WasmHeap(mod.memory, mod.scratchBase);
+  const ew = new Elementwise(mod, heap);
+  const { ownsWhole, ...resident } = createResidentStorage(heap);
 
   const unary: Pick<Backend, 'unaryForward' | 'unaryBackward'> = {
     unaryForward(spec: ElementwiseSpec, p: Params, x: FloatArray, y: FloatArray): void {
@@ -72,13 +100,7 @@ export function createWasmBackend(mod: KernelModule): Backend {
         jsBackend.unaryForward(spec, p, x, y);
         return;
       }
-      for (let o = 0; o < x.length; o += CHUNK) {
-        const n = Math.min(CHUNK, x.length - o);
-        const heap = s.heap();
-        heap.set(x.subarray(o, o + n), at(0));
-        s.run(binding.forward, s.ptr(0), s.ptr(1), undefined, n);
-        y.set(heap.subarray(at(1), at(1) + n), o);
-      }
+      ew.run(binding.forward, [x as Float32Array, y as Float32Array]);
     },
     unaryBackward(
       spec: ElementwiseSpec,
@@ -96,22 +118,16 @@ export function createWasmBackend(mod: KernelModule): Backend {
         jsBackend.unaryBackward(spec, p, saved, gy, gx, fromY);
         return;
       }
-      for (let o = 0; o < saved.length; o += CHUNK) {
-        const n = Math.min(CHUNK, saved.length - o);
-        const heap = s.heap();
-        heap.set(saved.subarray(o, o + n), at(0));
-        heap.set(gy.subarray(o, o + n), at(1));
-        s.run(kernel, s.ptr(0), s.ptr(1), s.ptr(2), n);
-        gx.set(heap.subarray(at(2), at(2) + n), o);
-      }
+      ew.run(kernel, [saved as Float32Array, gy as Float32Array, gx as Float32Array]);
     },
   };
 
   return {
     // Everything without a wasm kernel yet is the js reference.
     ...jsBackend,
-    ...createTensorKernels(mod, unary),
+    ...createTensorKernels(mod, heap, ownsWhole, unary),
     ...unary,
+    ...resident,
     name: 'wasm',
   };
 }

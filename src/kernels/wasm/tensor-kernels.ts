@@ -14,6 +14,7 @@ import { createConvKernels, type WasmConvKernels } from './conv.js';
 import { createDenseKernels } from './dense.js';
 import { isF32 } from './float32.js';
 import { createBiasKernels, type WasmBiasKernels } from './fused.js';
+import type { WasmHeap } from './heap.js';
 import type { KernelModule } from './loader.js';
 
 /** The kernels this module provides, in the shape of the Backend's fields. */
@@ -46,9 +47,11 @@ function valueKernel(mod: KernelModule, name: string): (...args: number[]) => nu
 /** `unary`: the backend's activation kernels, which the fused bias + activation falls back to. */
 export function createTensorKernels(
   mod: KernelModule,
+  heap: WasmHeap,
+  ownsWhole: (a: Float32Array) => boolean,
   unary: Pick<Backend, 'unaryForward' | 'unaryBackward'>,
 ): WasmTensorKernels {
-  const arena = new WasmArena(mod.memory);
+  const arena = new WasmArena(heap);
   const sgemm = mod.kernel('sgemm');
   const work = arena.reserve(valueKernel(mod, 'gemmWorkspaceBytes')());
   const bias = createBiasKernels(mod, arena, unary);
@@ -160,6 +163,15 @@ export function createTensorKernels(
   function inPlace(arrays: Float32Array[], run: (ptrs: number[], n: number) => void): void {
     arena.begin();
     const len = arrays[0]!.length;
+    // Resident weights, slots and gradients are updated where they are: each
+    // has its whole block, with room for the padded lanes.
+    if (arrays.every(ownsWhole)) {
+      run(
+        arrays.map((a) => a.byteOffset),
+        vec4(len),
+      );
+      return;
+    }
     const step = Math.min(vec4(len), UPDATE_CHUNK);
     const ptrs = arrays.map(() => arena.alloc(step * 4));
     for (let o = 0; o < len; o += step) {
@@ -184,9 +196,9 @@ export function createTensorKernels(
       return;
     }
     arena.begin();
-    const pa = arena.put(a, ao, m * k);
-    const pb = arena.put(b, bo, k * n);
-    const pc = beta === 0 ? arena.alloc(m * n * 4) : arena.put(c, co, m * n);
+    const pa = arena.input(a, ao, m * k);
+    const pb = arena.input(b, bo, k * n);
+    const pc = beta === 0 ? arena.output(c, co, m * n) : arena.input(c, co, m * n);
     sgemm(
       transA ? 1 : 0,
       transB ? 1 : 0,

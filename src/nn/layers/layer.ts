@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../../activations/errors.js';
 import type { Random } from '../../tensor/random.js';
+import { residentCopy } from '../../tensor/scope.js';
 import { type DType, type Shape, Tensor } from '../../tensor/tensor.js';
 import {
   getInitializer,
@@ -86,7 +87,9 @@ export class Weight {
         `weight ${this.path} has shape [${this.shape.join(', ')}] but the value has [${t.shape.join(', ')}]`,
       );
     }
-    const v = new Tensor(t.data, this.shape, this.trainable && this.layer.trainable);
+    // A copy in the backend's own memory where it has one: the kernels then read
+    // and update the weight in place, with no copy in or out per step.
+    const v = new Tensor(residentCopy(t.data), this.shape, this.trainable && this.layer.trainable);
     v.name = this.path;
     this.value = v;
   }

@@ -7,15 +7,15 @@ import { savesOutput, vectorOutShape } from '../../activations/kernels.js';
 import { resolveElementwise, resolveVector } from '../../activations/registry.js';
 import type { ElementwiseSpec, Params, ParamValue, VectorSpec } from '../../activations/types.js';
 import { getBackend } from '../../kernels/backend.js';
-import { allocate, record, sendGrad, sizeOf, Tensor } from '../tensor.js';
+import { allocateUninit, record, sendGrad, sizeOf, Tensor } from '../tensor.js';
 
 export function applyElementwise(spec: ElementwiseSpec, p: Params, x: Tensor): Tensor {
   const backend = getBackend();
-  const y = new Tensor(allocate(x.dtype, x.size), x.shape);
+  const y = new Tensor(allocateUninit(x.dtype, x.size), x.shape);
   backend.unaryForward(spec, p, x.data, y.data);
   const fromY = savesOutput(spec);
   return record(y, spec.id, [x], (gy) => {
-    const gx = allocate(x.dtype, x.size);
+    const gx = allocateUninit(x.dtype, x.size);
     backend.unaryBackward(spec, p, fromY ? y.data : x.data, gy, gx, fromY);
     sendGrad(x, gx, true);
   });
@@ -34,10 +34,10 @@ export function activation(
 export function applyVector(spec: VectorSpec, p: Params, x: Tensor, axis: number): Tensor {
   const backend = getBackend();
   const shape = vectorOutShape(spec, p, x.shape, axis);
-  const y = new Tensor(allocate(x.dtype, sizeOf(shape)), shape);
+  const y = new Tensor(allocateUninit(x.dtype, sizeOf(shape)), shape);
   backend.vectorForward(spec, p, x.data, x.shape, axis, y.data);
   return record(y, spec.id, [x], (gy) => {
-    const gx = allocate(x.dtype, x.size);
+    const gx = allocateUninit(x.dtype, x.size);
     backend.vectorBackward(spec, p, x.data, y.data, gy, x.shape, axis, gx);
     sendGrad(x, gx, true);
   });

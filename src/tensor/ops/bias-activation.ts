@@ -10,6 +10,7 @@ import type { ElementwiseSpec, Params } from '../../activations/types.js';
 import { getBackend } from '../../kernels/backend.js';
 import {
   allocate,
+  allocateUninit,
   needsGrad,
   receivesGrad,
   record,
@@ -70,13 +71,13 @@ export function conv2dBiasActivation(
   const be = getBackend();
   const fromY = savesOutput(spec);
   const shape = [g.batch, g.outH, g.outW, g.outC];
-  const y = new Tensor(allocate(x.dtype, g.batch * g.outH * g.outW * g.outC), shape);
-  const pre = fromY || !needsGrad(x, w, b) ? null : allocate(x.dtype, y.size);
+  const y = new Tensor(allocateUninit(x.dtype, g.batch * g.outH * g.outW * g.outC), shape);
+  const pre = fromY || !needsGrad(x, w, b) ? null : allocateUninit(x.dtype, y.size);
   be.conv2dBiasActivationForward(g, spec, p, x.data, w.data, b.data, y.data, pre);
   return record(y, `conv2d+biasAdd+${spec.id}`, [x, w, b], (gy) => {
     // A first layer's input needs no gradient: skip the costly backward-input pass.
-    const gx = receivesGrad(x) ? allocate(x.dtype, x.size) : null;
-    const gw = allocate(w.dtype, w.size);
+    const gx = receivesGrad(x) ? allocateUninit(x.dtype, x.size) : null;
+    const gw = allocateUninit(w.dtype, w.size);
     const gb = allocate(b.dtype, g.outC);
     be.conv2dBiasActivationBackward(
       g,
@@ -124,13 +125,13 @@ export function denseBiasActivation(
   }
   const be = getBackend();
   const fromY = savesOutput(spec);
-  const y = new Tensor(allocate(x.dtype, rows * units), [rows, units]);
-  const pre = fromY || !needsGrad(x, w, b) ? null : allocate(x.dtype, y.size);
+  const y = new Tensor(allocateUninit(x.dtype, rows * units), [rows, units]);
+  const pre = fromY || !needsGrad(x, w, b) ? null : allocateUninit(x.dtype, y.size);
   be.denseBiasActivationForward(spec, p, x.data, w.data, b.data, rows, inDim, units, y.data, pre);
   return record(y, `matmul+biasAdd+${spec.id}`, [x, w, b], (gy) => {
     // A first layer's input needs no gradient: skip its product.
-    const gx = receivesGrad(x) ? allocate(x.dtype, x.size) : null;
-    const gw = allocate(w.dtype, w.size);
+    const gx = receivesGrad(x) ? allocateUninit(x.dtype, x.size) : null;
+    const gw = allocateUninit(w.dtype, w.size);
     const gb = allocate(b.dtype, units);
     const saved = pre ?? y.data;
     be.denseBiasActivationBackward(

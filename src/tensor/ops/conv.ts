@@ -1,6 +1,6 @@
 /** 2-D convolution over NHWC images (Keras layout: kernel [kh, kw, inChannels, outChannels]). */
 import { type Conv2DGeometry, getBackend } from '../../kernels/backend.js';
-import { allocate, receivesGrad, record, sendGrad, shapeText, Tensor } from '../tensor.js';
+import { allocateUninit, receivesGrad, record, sendGrad, shapeText, Tensor } from '../tensor.js';
 import { pair, resultDType } from './shapes.js';
 
 export type Padding = 'same' | 'valid';
@@ -87,7 +87,7 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2DOptions = {}): Tenso
   const g = conv2dGeometry(x.shape, w.shape, options);
   const be = getBackend();
   const dtype = resultDType(x.dtype, w.dtype);
-  const y = new Tensor(allocate(dtype, g.batch * g.outH * g.outW * g.outC), [
+  const y = new Tensor(allocateUninit(dtype, g.batch * g.outH * g.outW * g.outC), [
     g.batch,
     g.outH,
     g.outW,
@@ -97,11 +97,11 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2DOptions = {}): Tenso
   return record(y, 'conv2d', [x, w], (gy) => {
     // gx and gw are fresh and sent once: autograd may keep them (owned).
     if (receivesGrad(x)) {
-      const gx = allocate(x.dtype, x.size);
+      const gx = allocateUninit(x.dtype, x.size);
       be.conv2dBackwardInput(g, gy, w.data, gx);
       sendGrad(x, gx, true);
     }
-    const gw = allocate(w.dtype, w.size);
+    const gw = allocateUninit(w.dtype, w.size);
     be.conv2dBackwardFilter(g, x.data, gy, gw);
     sendGrad(w, gw, true);
   });

@@ -2,6 +2,7 @@
 import { getBackend } from '../../kernels/backend.js';
 import {
   allocate,
+  allocateUninit,
   type DType,
   type FloatArray,
   receivesGrad,
@@ -35,7 +36,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batch = Math.max(batchA, batchB);
   const outShape = a.rank === 3 || b.rank === 3 ? [batch, m, n] : [m, n];
   const dtype = resultDType(a.dtype, b.dtype);
-  const y = new Tensor(allocate(dtype, batch * m * n), outShape);
+  const y = new Tensor(allocateUninit(dtype, batch * m * n), outShape);
   const be = getBackend();
   const aStep = batchA === 1 ? 0 : m * k;
   const bStep = batchB === 1 ? 0 : k * n;
@@ -51,7 +52,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     // ga and gb are fresh and sent once: autograd may keep them (owned).
     const beta = (step: number, t: number): number => (step === 0 && t > 0 ? 1 : 0);
     if (receivesGrad(a)) {
-      const ga = allocate(a.dtype, a.size);
+      const ga = allocateUninit(a.dtype, a.size);
       for (let t = 0; t < batch; t++) {
         const bt = beta(aStep, t);
         be.gemm(false, true, m, k, n, 1, gy, t * m * n, b.data, t * bStep, bt, ga, t * aStep);
@@ -59,7 +60,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       sendGrad(a, ga, true);
     }
     if (receivesGrad(b)) {
-      const gb = allocate(b.dtype, b.size);
+      const gb = allocateUninit(b.dtype, b.size);
       for (let t = 0; t < batch; t++) {
         const bt = beta(bStep, t);
         be.gemm(true, false, k, n, m, 1, a.data, t * aStep, gy, t * m * n, bt, gb, t * bStep);

@@ -10,7 +10,7 @@ import { getBackend, setBackend } from '../../src/kernels/backend.js';
 import { wasmKernelIds } from '../../src/kernels/wasm/bindings.js';
 import { wasmBackend } from '../../src/kernels/wasm/index.js';
 import { Adam } from '../../src/nn/optimizers.js';
-import { mlp } from '../../src/nn/zoo.js';
+import { lenet5, mlp } from '../../src/nn/zoo.js';
 import {
   activation,
   applyElementwise,
@@ -180,6 +180,37 @@ describeWasm('fit in the heap', () => {
       await m.fit(x, y, { batchSize: 32, epochs: 2, verbose: 0, seed: 1 });
       // Steady state: the steps of two more epochs left nothing behind.
       expect(used()).toBe(after1);
+    });
+  });
+});
+
+describeWasm('a convolutional network in the heap', () => {
+  it('trains to the same weights in tidy() steps as in traced ones, which run outside scopes', async () => {
+    await withWasm(async () => {
+      const rng = new Random(4);
+      const x = new Tensor(
+        Float32Array.from({ length: 48 * 12 * 12 }, () => rng.uniform(0, 1)),
+        [48, 12, 12, 1],
+      );
+      const y = Int32Array.from({ length: 48 }, (_, i) => i % 10);
+      const run = async (needsTrace: boolean) => {
+        const m = lenet5({ inputShape: [12, 12, 1], seed: 5 });
+        m.compile({
+          optimizer: new Adam({ learningRate: 1e-3 }),
+          loss: 'sparse_categorical_crossentropy',
+        });
+        await m.fit(x, y, {
+          batchSize: 16,
+          epochs: 2,
+          verbose: 0,
+          seed: 6,
+          callbacks: [{ needsTrace }],
+        });
+        return m.getWeights().map((w) => Array.from(w.data));
+      };
+      const traced = await run(true);
+      const scoped = await run(false);
+      expect(scoped).toEqual(traced);
     });
   });
 });

@@ -152,7 +152,7 @@ export function createConvKernels(
     }
   }
 
-  /** Copies a and b into the arena, runs, and copies the result out: one plain convolution pass. */
+  /** a and b in the arena (copied unless resident), run, the result copied out: one plain convolution pass. */
   function twoInOneOut(
     a: Float32Array,
     na: number,
@@ -163,8 +163,8 @@ export function createConvKernels(
     run: (pa: number, pb: number, pOut: number) => void,
   ): void {
     arena.begin();
-    const pa = arena.put(a, 0, na);
-    const pb = arena.put(b, 0, nb);
+    const pa = arena.input(a, 0, na);
+    const pb = arena.input(b, 0, nb);
     const pOut = arena.alloc(nOut * 4);
     run(pa, pb, pOut);
     arena.get(pOut, nOut, out);
@@ -201,9 +201,9 @@ export function createConvKernels(
       if (ok && canFuseForward(spec, p)) {
         const n = sizes(g);
         arena.begin();
-        const px = arena.put(x as Float32Array, 0, n.x);
-        const pw = arena.put(w as Float32Array, 0, n.w);
-        const pb = arena.put(b as Float32Array, 0, g.outC);
+        const px = arena.input(x as Float32Array, 0, n.x);
+        const pw = arena.input(w as Float32Array, 0, n.w);
+        const pb = arena.input(b as Float32Array, 0, g.outC);
         const pz = arena.alloc(vec4(n.y) * 4);
         forwardAt(g, px, pw, pz);
         const rows = n.y / g.outC;
@@ -225,18 +225,18 @@ export function createConvKernels(
       if (ok && canFuseBackward(spec, p, fromY)) {
         const n = sizes(g);
         arena.begin();
-        const ps = arena.put(saved as Float32Array, 0, n.y);
-        const pgy = arena.put(gy as Float32Array, 0, n.y);
+        const ps = arena.input(saved as Float32Array, 0, n.y);
+        const pgy = arena.input(gy as Float32Array, 0, n.y);
         const pgz = arena.alloc(vec4(n.y) * 4);
         const pgb = arena.alloc(g.outC * 4);
         const rows = n.y / g.outC;
         if (bias.backward(spec, p, ps, pgy, rows, g.outC, fromY, pgz, pgb)) {
           arena.get(pgb, g.outC, gb as Float32Array);
-          const pw = arena.put(w as Float32Array, 0, n.w);
+          const pw = arena.input(w as Float32Array, 0, n.w);
           const classes = classesOf(g);
           if (classes !== null) {
             // One gather of each class's rows of gz serves both products.
-            const px = arena.put(x as Float32Array, 0, n.x);
+            const px = arena.input(x as Float32Array, 0, n.x);
             const pgx = gx === null ? 0 : arena.alloc(n.x * 4);
             const pgw = arena.alloc(n.w * 4);
             taps.backward(g, classes, convGeometry(g), px, pgz, pw, pgx, pgw);
@@ -249,7 +249,7 @@ export function createConvKernels(
             backwardInputAt(g, pgz, pw, pgx);
             arena.get(pgx, n.x, gx as Float32Array);
           }
-          const px = arena.put(x as Float32Array, 0, n.x);
+          const px = arena.input(x as Float32Array, 0, n.x);
           const pgw = arena.alloc(n.w * 4);
           backwardFilterAt(g, px, pgz, pgw);
           arena.get(pgw, n.w, gw as Float32Array);

@@ -231,7 +231,7 @@ export function createTensorKernels(
       arena.begin();
       const outSize = g.batch * g.outH * g.outW * g.channels;
       const pg = poolGeometry(g);
-      const px = arena.put(x, 0, g.batch * g.inH * g.inW * g.channels);
+      const px = arena.input(x, 0, g.batch * g.inH * g.inW * g.channels);
       const py = arena.alloc(outSize * 4);
       const pa = arena.alloc(outSize * 4);
       maxPoolForward(pg, px, py, pa);
@@ -242,7 +242,7 @@ export function createTensorKernels(
     maxPool2dBackward(gy, argmax, gx) {
       if (!isF32(gy) || !isF32(gx)) return jsBackend.maxPool2dBackward(gy, argmax, gx);
       arena.begin();
-      const pgy = arena.put(gy, 0, gy.length);
+      const pgy = arena.input(gy, 0, gy.length);
       const pa = arena.put(argmax, 0, gy.length);
       const pgx = arena.alloc(gx.length * 4);
       maxPoolBackward(pgy, pa, gy.length, pgx, gx.length);
@@ -254,7 +254,7 @@ export function createTensorKernels(
       arena.begin();
       const outSize = g.batch * g.outH * g.outW * g.channels;
       const pg = poolGeometry(g);
-      const px = arena.put(x, 0, g.batch * g.inH * g.inW * g.channels);
+      const px = arena.input(x, 0, g.batch * g.inH * g.inW * g.channels);
       const py = arena.alloc(outSize * 4);
       avgPoolForward(pg, px, py);
       arena.get(py, outSize, y);
@@ -265,7 +265,7 @@ export function createTensorKernels(
       arena.begin();
       const inSize = g.batch * g.inH * g.inW * g.channels;
       const pg = poolGeometry(g);
-      const pgy = arena.put(gy, 0, g.batch * g.outH * g.outW * g.channels);
+      const pgy = arena.input(gy, 0, g.batch * g.outH * g.outW * g.channels);
       const pgx = arena.alloc(inSize * 4);
       arena.f32().fill(0, pgx >> 2, (pgx >> 2) + inSize);
       avgPoolBackward(pg, pgy, pgx);

@@ -111,7 +111,7 @@ export function benchmarksMarkdown(b: ActivationsBench, source: string): string 
     '',
     `float32, n = ${b.n.toLocaleString('en-US')} standard-normal inputs, best of ${b.repeats} runs (fewer for the slow js and TensorFlow.js candidates), million elements per second (higher is better), all measured in one run on ${b.cpu}, Node ${b.node}, PyTorch ${b.torch_version ?? 'not installed'} (1 thread), TensorFlow.js ${b.tfjs_version ?? 'not installed'} (cpu backend).`,
     '',
-    '"ours" is the wasm backend through the public tensor API: forward out of place (`activation(x, id)`), forward+backward through autograd with an upstream gradient of ones, exactly as the PyTorch anchor (`bench/anchors/torch_activations.py`) measures `f(x)` and `f(x).backward(ones)`. "js" is the portable reference backend the same way. memcpy is `TypedArray.prototype.set` into a preallocated array' +
+    '"ours" is the wasm backend through the public tensor API: forward out of place (`tidy(() => activation(x, id))`), forward+backward through autograd with an upstream gradient of ones (the last gradient disposed first), exactly as the PyTorch anchor (`bench/anchors/torch_activations.py`) measures `f(x)` and `x.grad = None; f(x).backward(ones)`; `tidy()` frees each result when it returns, as PyTorch frees a result nobody holds. "js" is the portable reference backend the same way. memcpy is `TypedArray.prototype.set` into a preallocated array' +
       (b.torch_memcpy === null
         ? '.'
         : ` (PyTorch's \`copy_\` in the same run: ${num(b.torch_memcpy)}).`),

@@ -11,7 +11,7 @@
 import { UsageError } from '../activations/errors.js';
 import { add } from '../tensor/index.js';
 import { Random } from '../tensor/random.js';
-import { tidy } from '../tensor/scope.js';
+import { disposeArray, residentCopy, tidy } from '../tensor/scope.js';
 import { type FloatArray, noGrad, type Tensor } from '../tensor/tensor.js';
 import type { Callback, CallbackInfo, Logs } from './callbacks.js';
 import {
@@ -320,111 +320,125 @@ export async function fitModel(
   let batchBuffer: FloatArray | undefined;
   const info = (): CallbackInfo => ({ model, trace });
 
-  for (const cb of callbacks) await cb.onTrainBegin?.(info());
-  for (let epoch = start.epoch; epoch < epochs && !model.stopTraining; epoch++) {
-    const resumed = epoch === start.epoch && start.step > 0;
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, info());
-    stream?.write(`Epoch ${epoch + 1}/${epochs}\n`);
-    const bar = stream === null ? null : new ProgressBar(stream, steps);
-    // The shuffle of a resumed epoch is redrawn from the Random as it was when first drawn.
-    const epochRng = resumed ? start.epochRng : shuffle ? rng.getState() : null;
-    let order: Int32Array;
-    if (!shuffle) order = Int32Array.from({ length: n }, (_, i) => i);
-    else if (resumed) {
-      const redraw = new Random();
-      redraw.setState(epochRng!);
-      order = redraw.permutation(n);
-    } else order = rng.permutation(n);
-    let lossSum = resumed ? start.lossSum : 0;
-    const metricSums = resumed ? [...start.metricSums] : c.metrics.map(() => 0);
-    let seen = resumed ? start.seen : 0;
-    for (let step = resumed ? start.step : 0; step < steps && !model.stopTraining; step++) {
-      const s = step * batchSize;
-      const e = Math.min(n, s + batchSize);
-      // Without a trace nothing keeps a batch beyond its step: one buffer serves them all.
-      const xb = takeRows(x, order, s, e, tracing ? undefined : batchBuffer);
-      if (!tracing && xb.data.buffer !== batchBuffer?.buffer) batchBuffer = xb.data;
-      const yb = takeTarget(y, order, s, e);
-      // Last step's gradients are dead once the next step begins (fit made them).
-      for (const w of trainable) {
-        w.grad?.dispose();
-        w.grad = null;
-      }
-      guard?.begin();
-      const recorder = tracing ? new TraceRecorder() : null;
-      /**
-       * The step itself: forward, backward, update, and the figures of the
-       * batch. It runs in a tidy() scope, so its intermediate tensors live in
-       * the backend's memory and are freed when it returns; a traced step keeps
-       * its tensors for the callbacks, so it runs outside one.
-       */
-      const runStep = () => {
-        const pred = model.forward([xb], { training: true, rng, trace: recorder })[0]!;
-        const loss = lossOf(pred, yb);
-        loss.backward();
-        batchesDone++;
-        if (guard === null) c.optimizer.step(trainable);
-        const where = guard === null ? null : guard.step(loss, xb, (p) => lossOf(p, yb));
-        if (where !== null) return { where, loss: Number.NaN, metrics: [] as number[] };
-        return { where, loss: loss.data[0]!, metrics: c.metrics.map((m) => m.batchSum(pred, yb)) };
-      };
-      const outcome = tracing ? runStep() : tidy(runStep);
-      const where = outcome.where;
-      if (where !== null) {
-        const report = { epoch, batch: step, where };
-        if (policy === 'stop') {
-          bar?.finish({ loss: Number.NaN });
-          throw new NonFiniteError(report, history);
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.(info());
+    for (let epoch = start.epoch; epoch < epochs && !model.stopTraining; epoch++) {
+      const resumed = epoch === start.epoch && start.step > 0;
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, info());
+      stream?.write(`Epoch ${epoch + 1}/${epochs}\n`);
+      const bar = stream === null ? null : new ProgressBar(stream, steps);
+      // The shuffle of a resumed epoch is redrawn from the Random as it was when first drawn.
+      const epochRng = resumed ? start.epochRng : shuffle ? rng.getState() : null;
+      let order: Int32Array;
+      if (!shuffle) order = Int32Array.from({ length: n }, (_, i) => i);
+      else if (resumed) {
+        const redraw = new Random();
+        redraw.setState(epochRng!);
+        order = redraw.permutation(n);
+      } else order = rng.permutation(n);
+      let lossSum = resumed ? start.lossSum : 0;
+      const metricSums = resumed ? [...start.metricSums] : c.metrics.map(() => 0);
+      let seen = resumed ? start.seen : 0;
+      for (let step = resumed ? start.step : 0; step < steps && !model.stopTraining; step++) {
+        const s = step * batchSize;
+        const e = Math.min(n, s + batchSize);
+        // Without a trace nothing keeps a batch beyond its step: one buffer serves them all.
+        const xb = takeRows(x, order, s, e, tracing ? undefined : batchBuffer);
+        // The buffer lives in the backend's memory where it has one (a resident
+        // copy of this first batch), so the first layer reads its input in place.
+        if (!tracing && (batchBuffer === undefined || xb.data.length > batchBuffer.length)) {
+          batchBuffer = residentCopy(xb.data);
         }
-        opts.onSkippedStep?.(report);
-        if (verbose === 1) bar?.update(step + 1, { loss: seen > 0 ? lossSum / seen : Number.NaN });
-        continue;
+        const yb = takeTarget(y, order, s, e);
+        // Last step's gradients are dead once the next step begins (fit made them).
+        for (const w of trainable) {
+          w.grad?.dispose();
+          w.grad = null;
+        }
+        guard?.begin();
+        const recorder = tracing ? new TraceRecorder() : null;
+        /**
+         * The step itself: forward, backward, update, and the figures of the
+         * batch. It runs in a tidy() scope, so its intermediate tensors live in
+         * the backend's memory and are freed when it returns; a traced step keeps
+         * its tensors for the callbacks, so it runs outside one.
+         */
+        const runStep = () => {
+          const pred = model.forward([xb], { training: true, rng, trace: recorder })[0]!;
+          const loss = lossOf(pred, yb);
+          loss.backward();
+          batchesDone++;
+          if (guard === null) c.optimizer.step(trainable);
+          const where = guard === null ? null : guard.step(loss, xb, (p) => lossOf(p, yb));
+          if (where !== null) return { where, loss: Number.NaN, metrics: [] as number[] };
+          return {
+            where,
+            loss: loss.data[0]!,
+            metrics: c.metrics.map((m) => m.batchSum(pred, yb)),
+          };
+        };
+        const outcome = tracing ? runStep() : tidy(runStep);
+        const where = outcome.where;
+        if (where !== null) {
+          const report = { epoch, batch: step, where };
+          if (policy === 'stop') {
+            bar?.finish({ loss: Number.NaN });
+            throw new NonFiniteError(report, history);
+          }
+          opts.onSkippedStep?.(report);
+          if (verbose === 1)
+            bar?.update(step + 1, { loss: seen > 0 ? lossSum / seen : Number.NaN });
+          continue;
+        }
+        const bn = e - s;
+        seen += bn;
+        lossSum += outcome.loss * bn;
+        outcome.metrics.forEach((v, i) => {
+          metricSums[i] = metricSums[i]! + v;
+        });
+        const running: Record<string, number> = { loss: lossSum / seen };
+        c.metrics.forEach((m, i) => {
+          running[m.name] = metricSums[i]! / seen;
+        });
+        trace = recorder === null ? null : recorder.entries;
+        if (verbose === 1) bar?.update(step + 1, running);
+        const batchLogs: Logs = { ...running, batchLoss: outcome.loss };
+        for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs, info());
+        // The end of an epoch has its own checkpoint, written after validation.
+        if (
+          opts.checkpointEvery !== undefined &&
+          batchesDone % opts.checkpointEvery === 0 &&
+          step + 1 < steps
+        ) {
+          await checkpoint({ epoch, step: step + 1, epochRng, lossSum, metricSums, seen });
+        }
       }
-      const bn = e - s;
-      seen += bn;
-      lossSum += outcome.loss * bn;
-      outcome.metrics.forEach((v, i) => {
-        metricSums[i] = metricSums[i]! + v;
-      });
-      const running: Record<string, number> = { loss: lossSum / seen };
+      const logs: Record<string, number> = { loss: lossSum / seen };
       c.metrics.forEach((m, i) => {
-        running[m.name] = metricSums[i]! / seen;
+        logs[m.name] = metricSums[i]! / seen;
       });
-      trace = recorder === null ? null : recorder.entries;
-      if (verbose === 1) bar?.update(step + 1, running);
-      const batchLogs: Logs = { ...running, batchLoss: outcome.loss };
-      for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs, info());
-      // The end of an epoch has its own checkpoint, written after validation.
-      if (
-        opts.checkpointEvery !== undefined &&
-        batchesDone % opts.checkpointEvery === 0 &&
-        step + 1 < steps
-      ) {
-        await checkpoint({ epoch, step: step + 1, epochRng, lossSum, metricSums, seen });
+      if (validation !== null) {
+        const v = evaluateModel(model, validation[0], validation[1], batchSize);
+        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
+      bar?.finish(logs);
+      history.record(epoch, logs);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, info());
+      await checkpoint({
+        epoch: epoch + 1,
+        step: 0,
+        epochRng: null,
+        lossSum: 0,
+        metricSums: [],
+        seen: 0,
+      });
     }
-    const logs: Record<string, number> = { loss: lossSum / seen };
-    c.metrics.forEach((m, i) => {
-      logs[m.name] = metricSums[i]! / seen;
-    });
-    if (validation !== null) {
-      const v = evaluateModel(model, validation[0], validation[1], batchSize);
-      for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
-    }
-    bar?.finish(logs);
-    history.record(epoch, logs);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, info());
-    await checkpoint({
-      epoch: epoch + 1,
-      step: 0,
-      epochRng: null,
-      lossSum: 0,
-      metricSums: [],
-      seen: 0,
-    });
+    for (const cb of callbacks) await cb.onTrainEnd?.(history, info());
+    return history;
+  } finally {
+    // fit made the batch buffer and nothing holds it now: its memory goes back at once.
+    if (batchBuffer instanceof Float32Array) disposeArray(batchBuffer);
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.(history, info());
-  return history;
 }
 
 /** Mean loss (with weight penalties, as Keras reports it) and metrics over (x, y), inference mode. */

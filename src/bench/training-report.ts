@@ -2,6 +2,7 @@
  * How the training benchmark reads: its section of docs/BENCHMARKS.md, the
  * rows of its terminal tables and the goal lines.
  */
+import { threadsMarkdown } from './threads-report.js';
 import type { TrainingBench } from './training.js';
 
 function fmt(v: number | null, digits: number): string {
@@ -104,5 +105,7 @@ export function trainingMarkdown(b: TrainingBench): string {
     '',
     ...table(['', 'seconds / epoch', 'test accuracy', 'time / ours'], rows.lenet),
     '',
+    // Results files from before the threads measurement have no such part.
+    ...(b.threads === undefined ? [] : threadsMarkdown(b.threads)),
   ].join('\n');
 }

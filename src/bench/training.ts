@@ -6,6 +6,9 @@
  * WASM backends, in this process). Every figure is measured in the same run,
  * best of N where it repeats, so the ratios mean something on a shared machine.
  *
+ * Its `threads` part (threads.ts) measures whether worker threads speed up
+ * the wasm SGEMM, at the training step's own shapes among others.
+ *
  * `quick` keeps to a few minutes: LeNet is timed on a slice of the training
  * set and extrapolated to the 60,000-sample epoch. `full` trains LeNet for ten
  * epochs (ours and PyTorch) and reports both test accuracies.
@@ -24,6 +27,7 @@ import type { Model } from '../nn/model.js';
 import { Adam } from '../nn/optimizers.js';
 import { lenet5, mlp } from '../nn/zoo.js';
 import { matmul, Random, Tensor } from '../tensor/index.js';
+import { runThreadsBench, type ThreadsBench } from './threads.js';
 import { bestMs } from './timing.js';
 import { TORCH_PYTHON, torchAvailable } from './torch-anchor.js';
 
@@ -66,6 +70,8 @@ export interface TrainingBench {
   readonly gemm: Readonly<Record<string, GemmRow>>;
   readonly mlp: MlpRow;
   readonly lenet: LeNetRow;
+  /** SGEMM on 1 vs 2 threads (absent from results written before it was measured). */
+  readonly threads?: ThreadsBench;
   /** How it was measured. */
   readonly training_setup: {
     readonly date: string;
@@ -397,6 +403,10 @@ export async function runTrainingBench(options: TrainingBenchOptions = {}): Prom
       }
     }
 
+    // Threads: after the peak RSS was read (workers have their own heaps) and before TensorFlow.js.
+    say('threads: SGEMM on 1 vs 2 threads');
+    const threads = await runThreadsBench({ quick });
+
     // TensorFlow.js.
     const tf = await loadTf();
     let tfjsWasmS: number | null = null;
@@ -444,6 +454,7 @@ export async function runTrainingBench(options: TrainingBenchOptions = {}): Prom
         torch_acc: torchLenetAcc,
         peak_rss_mb: rss,
       },
+      threads,
       training_setup: {
         date: new Date().toISOString(),
         mode: full ? 'full' : 'quick',

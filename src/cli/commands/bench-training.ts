@@ -1,6 +1,7 @@
 /**
  * The `training` part of `actlab bench`: SGEMM, a small MLP and LeNet-5
- * against PyTorch and TensorFlow.js (src/bench/training.ts).
+ * against PyTorch and TensorFlow.js, and SGEMM on 1 vs 2 threads
+ * (src/bench/training.ts).
  */
 import type { CommandContext } from '../context.js';
 import { writeLine } from '../io.js';
@@ -20,6 +21,9 @@ export async function benchTrainingPart(
 ): Promise<Record<string, unknown>> {
   const { runTrainingBench } = await import('../../bench/training.js');
   const { trainingGoals, trainingRows } = await import('../../bench/training-report.js');
+  const { THREADS_HEADERS, threadsConclusion, threadsRows } = await import(
+    '../../bench/threads-report.js'
+  );
   const { saveTraining, writeBenchmarksDoc } = await import('../../bench/report.js');
   const { stdout, stderr } = ctx.io;
   const result = await runTrainingBench({
@@ -45,6 +49,13 @@ export async function benchTrainingPart(
     writeLine(stdout, 'LeNet-5 Fashion-MNIST, batch 256: seconds per 60,000-sample epoch');
     for (const line of formatTable(['', 's/epoch', 'test acc', 'time/ours'], rows.lenet)) {
       writeLine(stdout, line);
+    }
+    if (result.threads !== undefined) {
+      writeLine(stdout, 'SGEMM on 1 vs 2 threads (best of N)');
+      for (const line of formatTable(THREADS_HEADERS, threadsRows(result.threads))) {
+        writeLine(stdout, line);
+      }
+      writeLine(stdout, threadsConclusion(result.threads));
     }
     for (const line of trainingGoals(result)) writeLine(stdout, line);
   }

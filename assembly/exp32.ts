@@ -22,8 +22,24 @@ const W0: f32 = 0.5;
 const EXP_FLOOR: f32 = -87.6;
 /** Below this, e^z − 1 rounds to −1 in float32 and 2^n − 1 stays exact. */
 const EXPM1_FLOOR: f32 = -17.5;
+/** MAGIC with 24 more in the biased exponent: t << 23 is then 2^(n+24) (see expScaled). */
+const MAGIC_S: f32 = 12583063.0;
 
-const TABLE = memory.data<f32>([LOG2E, MAGIC, LN2_HI, LN2_LO, W4, W3, W2, W1, W0, 1.0, EXP_FLOOR, EXPM1_FLOOR]);
+const TABLE = memory.data<f32>([
+  LOG2E,
+  MAGIC,
+  LN2_HI,
+  LN2_LO,
+  W4,
+  W3,
+  W2,
+  W1,
+  W0,
+  1.0,
+  EXP_FLOOR,
+  EXPM1_FLOOR,
+  MAGIC_S,
+]);
 const enum C {
   LOG2E,
   MAGIC,
@@ -37,6 +53,7 @@ const enum C {
   ONE,
   EXP_FLOOR,
   EXPM1_FLOOR,
+  MAGIC_S,
 }
 
 // @ts-ignore: decorator
@@ -93,4 +110,86 @@ const enum C {
   const r = reduce(zc, f32x4.sub(t, kt(C.MAGIC)));
   const em = f32x4.add(r, f32x4.mul(f32x4.mul(r, r), w(r)));
   return f32x4.add(f32x4.mul(s, em), f32x4.sub(s, kt(C.ONE)));
+}
+
+/**
+ * 2^24·e^a for −104 <= a <= 71 (the caller clamps): expScaled with β = 1,
+ * where r = (a − n·LN2_HI) − n·LN2_LO needs no product by β.
+ */
+// @ts-ignore: decorator
+@inline export function expScaled1(a: v128): v128 {
+  const t = f32x4.add(f32x4.mul(a, kt(C.LOG2E)), kt(C.MAGIC_S));
+  return expReduced(i32x4.shl(t, 23), reduce(a, f32x4.sub(t, kt(C.MAGIC_S))));
+}
+
+/**
+ * 2^24·e^{β·a} for a <= 0 with β·a >= −104, the scale keeping the result a
+ * normal float32 where e^{β·a} alone would be subnormal. The reduction is done
+ * on a itself, not on a rounded β·a: n = round(β·a·log2 e) (kb = β·log2 e) and
+ * r = β·(a − n·c) with c = ln2/β in two parts, cHi of 16 bits so that n·cHi is
+ * exact and a − n·cHi is exact (Sterbenz: n·cHi lies within a factor 2 of a).
+ * So e^r carries only the rounding of r itself, whatever β is; for
+ * β = 1 (cHi, cLo = LN2_HI, LN2_LO) the last product is exact.
+ * The caller clamps a; NaN passes through.
+ */
+// @ts-ignore: decorator
+@inline export function expScaled(a: v128, kb: v128, cHi: v128, cLo: v128, beta: v128): v128 {
+  const t = f32x4.add(f32x4.mul(a, kb), kt(C.MAGIC_S));
+  const s = i32x4.shl(t, 23);
+  const nf = f32x4.sub(t, kt(C.MAGIC_S));
+  const r = f32x4.mul(f32x4.sub(f32x4.sub(a, f32x4.mul(nf, cHi)), f32x4.mul(nf, cLo)), beta);
+  const q = f32x4.add(kt(C.ONE), f32x4.mul(r, w(r)));
+  return f32x4.add(s, f32x4.mul(f32x4.mul(s, r), q));
+}
+
+/**
+ * s·e^r for a reduced argument r (|r| <= ln2/2, however it was reduced) and
+ * s = 2^n: s + (s·r)·(1 + r·w(r)), where s·r is exact.
+ */
+// @ts-ignore: decorator
+@inline export function expReduced(s: v128, r: v128): v128 {
+  const q = f32x4.add(kt(C.ONE), f32x4.mul(r, w(r)));
+  return f32x4.add(s, f32x4.mul(f32x4.mul(s, r), q));
+}
+
+/** 2^n·e^r from t (see biased) and r, flushed to 0 where z < EXP_FLOOR. */
+// @ts-ignore: decorator
+@inline function rebuild(z: v128, t: v128, r: v128): v128 {
+  const e = expReduced(i32x4.shl(t, 23), r);
+  return v128.andnot(e, f32x4.lt(z, kt(C.EXP_FLOOR)));
+}
+
+/**
+ * e^{hi + lo} for hi + lo <= 0, where lo carries digits that one float32 sum
+ * would drop (hi = −th²/2 exact, lo the rest of −t²/2). n comes from the
+ * rounded sum; lo joins r after the Cody-Waite step, so the result keeps full
+ * relative precision even where hi + lo is −87. Below EXP_FLOOR the result is
+ * flushed to 0 (any bits the shift made there are cleared).
+ */
+// @ts-ignore: decorator
+@inline export function expNegSplit(hi: v128, lo: v128): v128 {
+  const z = f32x4.add(hi, lo);
+  const t = biased(z);
+  const nf = f32x4.sub(t, kt(C.MAGIC));
+  const r = f32x4.add(
+    f32x4.sub(hi, f32x4.mul(nf, kt(C.LN2_HI))),
+    f32x4.sub(lo, f32x4.mul(nf, kt(C.LN2_LO))),
+  );
+  return rebuild(z, t, r);
+}
+
+/**
+ * e^{hi + mid + lo}, as expNegSplit with a third term of moderate size (|mid| < 1)
+ * added to r next to hi, where both are still exact or nearly so.
+ */
+// @ts-ignore: decorator
+@inline export function expNegSplit3(hi: v128, mid: v128, lo: v128): v128 {
+  const z = f32x4.add(f32x4.add(hi, mid), lo);
+  const t = biased(z);
+  const nf = f32x4.sub(t, kt(C.MAGIC));
+  const r = f32x4.add(
+    f32x4.add(f32x4.sub(hi, f32x4.mul(nf, kt(C.LN2_HI))), mid),
+    f32x4.sub(lo, f32x4.mul(nf, kt(C.LN2_LO))),
+  );
+  return rebuild(z, t, r);
 }

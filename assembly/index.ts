@@ -1,6 +1,6 @@
-// The activation kernels of the wasm backend. Pointers are byte offsets into
-// this module's memory; the host copies data into the scratch area that
-// starts at scratchBase() and grows memory as it needs.
+// The kernels of the wasm backend. Pointers are byte offsets into this
+// module's memory, which the host manages as a heap from scratchBase() up
+// (src/kernels/wasm/heap.ts).
 export * from './piecewise';
 export * from './smooth32';
 export * from './smooth64';
@@ -9,6 +9,9 @@ export * from './conv';
 export * from './pool';
 export * from './optim';
 export * from './bias';
+export * from './paramgrad';
+export * from './rare64';
+export * from './snake64';
 
 /** First 16-byte aligned byte after the module's static data. */
 export function scratchBase(): usize {

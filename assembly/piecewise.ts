@@ -3,7 +3,7 @@
 // (saved, gy, gx, n, params...) and write gx = gy · f'(saved). n is a
 // multiple of 4 (the caller pads). Thresholds arrive already rounded in the
 // direction that makes the float32 compare agree with the float64 one.
-import { atLeast, atMost, k, nanMask, ones, sel } from './vec';
+import { atLeast, atMost, K, k, kc, nanMask, ones, sel } from './vec';
 
 // @ts-ignore: decorator
 @inline function scaleGrad(gy: usize, gx: usize, i: usize, d: v128): void {
@@ -72,18 +72,20 @@ export function clamp_b(s: usize, gy: usize, gx: usize, n: i32, lo: f32, hi: f32
 }
 
 /**
- * hardsigmoid: slope·x + offset clipped to [0, 1], measured from the nearer
- * corner (lo, hi: where it meets 0 and 1) so that x − lo is exact where the
- * result is small and nothing cancels.
+ * hardsigmoid: slope·x + offset clipped to [0, 1], as a·(clamp(x, lo, hi) − lo)
+ * with lo, hi the corners where it meets 0 and 1: x − lo is exact near lo
+ * (Sterbenz), so small results keep their digits, and elsewhere the two
+ * roundings stay within 2 ULP; nothing cancels. Five instructions a vector.
  */
 export function hardsigmoid_f(x: usize, y: usize, n: i32, lo: f32, hi: f32, a: f32): void {
-  const mid: f32 = 0.5 * lo + 0.5 * hi;
+  // Splats of parameters, made once: inside the loop V8 would redo each at every use.
+  const vlo = f32x4.splat(lo);
+  const vhi = f32x4.splat(hi);
+  const va = f32x4.splat(a);
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    const v = v128.load(x + i);
-    const lower = f32x4.mul(k(a), f32x4.sub(v, k(lo)));
-    const upper = f32x4.sub(k(1.0), f32x4.mul(k(a), f32x4.sub(k(hi), v)));
-    const r = sel(f32x4.lt(v, k(mid)), lower, upper);
-    v128.store(y + i, f32x4.add(atMost(atLeast(r, k(0.0)), k(1.0)), k(0.0)));
+    // pmax/pmin clamp and let NaN through; at lo the difference is +0.
+    const c = atMost(atLeast(v128.load(x + i), vlo), vhi);
+    v128.store(y + i, atMost(f32x4.mul(va, f32x4.sub(c, vlo)), kc(K.ONE)));
   }
 }
 
@@ -98,11 +100,14 @@ export function hardsigmoid_b(s: usize, gy: usize, gx: usize, n: i32, lo: f32, h
 
 /** y = x·(x + 3)/6 on (-3, 3), x above, 0 below. */
 export function hardswish_f(x: usize, y: usize, n: i32): void {
+  const three = f32x4.splat(3.0);
+  const minusThree = f32x4.splat(-3.0);
+  const six = f32x4.splat(6.0);
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const v = v128.load(x + i);
-    const mid = f32x4.div(f32x4.mul(v, f32x4.add(v, k(3.0))), k(6.0));
-    const upper = sel(f32x4.ge(v, k(3.0)), v, mid);
-    v128.store(y + i, v128.andnot(upper, f32x4.le(v, k(-3.0))));
+    const mid = f32x4.div(f32x4.mul(v, f32x4.add(v, three)), six);
+    const upper = sel(f32x4.ge(v, three), v, mid);
+    v128.store(y + i, v128.andnot(upper, f32x4.le(v, minusThree)));
   }
 }
 

@@ -1,7 +1,8 @@
-// Float64 lanes for the activations whose float32 evaluation would lose the
-// 4-ULP bound: an exponent argument that is itself rounded (β·x, x + 0.044715x³,
-// x²/2) is amplified by |z| in e^z, and derivatives that cross zero (silu',
-// gelu', mish') cancel. Four float32 lanes are widened into two f64x2 halves.
+// Float64 lanes, where a float32 evaluation would lose the 4-ULP bound: an
+// exponent argument that is itself rounded (β·x, x + 0.044715x³) is amplified
+// by |z| in e^z. Four float32 lanes are widened into two f64x2 halves, for a
+// whole kernel or only for the part that needs them (GELU's tanh form reduces
+// its argument here and takes the exponential in float32, smooth32.ts).
 import { at64 } from './vec';
 
 const LOG2E: f64 = 1.4426950408889634;

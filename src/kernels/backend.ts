@@ -39,6 +39,16 @@ export interface Backend extends TensorKernels, ResidentStorage {
     gx: FloatArray,
     fromY: boolean,
   ): void;
+  /**
+   * Σ gy·∂f/∂θ over all elements for each learnable parameter θ that they
+   * share (swish β, elu α, prelu α, snake α), by name.
+   */
+  unaryParamGrads(
+    spec: ElementwiseSpec,
+    p: Params,
+    x: FloatArray,
+    gy: FloatArray,
+  ): Record<string, number>;
   /** y = act(x) slice by slice along `axis` (softmax, GLU...). */
   vectorForward(
     spec: VectorSpec,

@@ -23,6 +23,9 @@ const VARIANTS: Record<string, Record<string, ParamValue>[]> = {
   swish: [{ beta: 1.5 }],
   softplus: [{ threshold: 5 }],
   threshold: [{ threshold: 0.3, value: -2 }],
+  squareplus: [{ b: 0 }, { b: 1 }],
+  // α = 1e5: from |x| = 10 on, αx is beyond the kernel's reduction and the host takes over.
+  snake: [{ alpha: 0.5 }, { alpha: 1e5 }],
 };
 
 interface Case {

@@ -2,6 +2,7 @@
 import {
   backwardInto,
   forwardInto,
+  paramGrads,
   vectorBackwardInto,
   vectorForwardInto,
 } from '../../activations/kernels.js';
@@ -35,6 +36,7 @@ export const jsBackend: Backend = {
   name: 'js',
   unaryForward: forwardInto,
   unaryBackward: backwardInto,
+  unaryParamGrads: paramGrads,
   vectorForward: vectorForwardInto,
   vectorBackward: vectorBackwardInto,
   gemm,

@@ -5,6 +5,7 @@
  * kernel that was written and tested for exactly those parameters.
  */
 import { GELU_SIGMOID_BETA } from '../../activations/defs/gelu.js';
+import snake from '../../activations/defs/snake.js';
 import type { Params } from '../../activations/types.js';
 import { above, below } from './float32.js';
 
@@ -20,6 +21,15 @@ export interface Binding {
   readonly backward: KernelCall;
   /** gx = gy · f'(y), for activations whose spec has dfFromY. */
   readonly backwardFromY?: KernelCall;
+  /**
+   * Inputs the kernels leave to the host: a kernel that has this returns how
+   * many such inputs it met, and the host then evaluates those elements here.
+   */
+  readonly outOfRange?: {
+    readonly test: (x: number) => boolean;
+    readonly f: (x: number) => number;
+    readonly df: (x: number) => number;
+  };
 }
 
 type Binder = (p: Params) => Binding | undefined;
@@ -72,8 +82,13 @@ function eluFamily(ps: number, ns: number, is: number): Binding {
   return { forward: call('elu_f', ps, ns, is), backward: call('elu_b', ps, ns * is, is) };
 }
 
+/** The β that the float32 swish kernel takes (smooth32.ts); others go to float64 lanes. */
+const SWISH_F32_BETA: readonly [number, number] = [2 ** -10, 2 ** 10];
+
 function swish(beta: number): Binding {
-  return { forward: call('swish_f', beta), backward: call('swish_b', beta) };
+  const [lo, hi] = SWISH_F32_BETA;
+  const fn = beta >= lo && beta <= hi ? 'swish' : 'swish64';
+  return { forward: call(`${fn}_f`, beta), backward: call(`${fn}_b`, beta) };
 }
 
 const step = (t: number, v: number): Binding => ({
@@ -148,7 +163,8 @@ export const BINDERS: Readonly<Record<string, Binder>> = {
     backwardFromY: call('log_sigmoid_by'),
   }),
   silu: plain(swish(1)),
-  swish: withParams(['beta'], ([beta]) => swish(beta!)),
+  // β = 0 is the line x/2, where βx = 0·∞ would be NaN at ±∞: the js reference takes it.
+  swish: withParams(['beta'], ([beta]) => (beta === 0 ? undefined : swish(beta!))),
   gelu: (p) => {
     if (p['mu'] !== 0 || p['sigma'] !== 1 || Object.keys(p).length !== 3) return undefined;
     if (p['approximate'] === 'none') return { forward: call('gelu_f'), backward: call('gelu_b') };
@@ -159,6 +175,23 @@ export const BINDERS: Readonly<Record<string, Binder>> = {
     return undefined;
   },
   mish: plain({ forward: call('mish_f'), backward: call('mish_b') }),
+  tanhshrink: plain({ forward: call('tanhshrink_f'), backward: call('tanhshrink_b') }),
+  // The kernels reduce αx for |αx| <= 1e6 (assembly/snake64.ts); beyond, the spec's
+  // formulas, but for f' at ±∞, which has no limit: the mean slope 1, as the spec
+  // gives where a finite αx overflows, so that no number gives NaN.
+  snake: withParams(['alpha'], ([a]) => ({
+    forward: call('snake_f', a!),
+    backward: call('snake_b', a!),
+    outOfRange: {
+      test: (x) => !(Math.abs(a! * x) <= 1e6),
+      f: (x) => snake.f(x, { alpha: a! }),
+      df: (x) => (Number.isNaN(x) ? x : Number.isFinite(x) ? snake.df(x, { alpha: a! }) : 1),
+    },
+  })),
+  squareplus: withParams(['b'], ([b]) => ({
+    forward: call('squareplus_f', b!),
+    backward: call('squareplus_b', b!),
+  })),
   exponential: plain({
     forward: call('exponential_f'),
     backward: call('exponential_b'),

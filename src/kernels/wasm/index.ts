@@ -24,6 +24,7 @@ import {
   type KernelModule,
   simdSupported,
 } from './loader.js';
+import { createParamGrads } from './param-grads.js';
 import { createResidentStorage } from './resident.js';
 import { createTensorKernels } from './tensor-kernels.js';
 
@@ -50,20 +51,23 @@ class Elementwise {
     if (this.#scratch === 0) throw new Error('wasm heap: no room for the activation scratch');
   }
 
-  run(c: KernelCall, ops: readonly Float32Array[]): void {
+  /** Returns the sum of what the kernel calls returned (see Binding.outOfRange). */
+  run(c: KernelCall, ops: readonly Float32Array[]): number {
     const fn = this.#mod.kernel(c.fn);
     const heap = this.#heap;
     const f32 = heap.f32();
     const len = ops[0]!.length;
     const resident = ops.every((a) => heap.holds(a));
     const direct = resident ? len & ~3 : 0;
-    if (direct > 0)
-      this.#call(
-        fn,
-        c,
-        ops.map((a) => a.byteOffset),
-        direct,
-      );
+    let flagged =
+      direct > 0
+        ? this.#call(
+            fn,
+            c,
+            ops.map((a) => a.byteOffset),
+            direct,
+          )
+        : 0;
     for (let o = direct; o < len; o += CHUNK) {
       const n = Math.min(CHUNK, len - o);
       const ptrs = ops.map((a, r) => {
@@ -72,18 +76,23 @@ class Elementwise {
         if (r < ops.length - 1) f32.set(a.subarray(o, o + n), ptr >> 2);
         return ptr;
       });
-      this.#call(fn, c, ptrs, n);
+      flagged += this.#call(fn, c, ptrs, n);
       const out = ops[ops.length - 1]!;
       const q = ptrs[ptrs.length - 1]! >> 2;
       out.set(f32.subarray(q, q + n), o);
     }
+    return flagged;
   }
 
-  #call(fn: KernelFn, c: KernelCall, ptrs: number[], n: number): void {
+  #call(fn: KernelFn, c: KernelCall, ptrs: number[], n: number): number {
     // Kernels work on whole vectors: round n up; the extra lanes are never copied out.
     const padded = (n + 3) & ~3;
-    if (ptrs.length === 2) fn(ptrs[0]!, ptrs[1]!, padded, ...c.args);
-    else fn(ptrs[0]!, ptrs[1]!, ptrs[2]!, padded, ...c.args);
+    const call = fn as unknown as (...args: number[]) => number | undefined;
+    const r =
+      ptrs.length === 2
+        ? call(ptrs[0]!, ptrs[1]!, padded, ...c.args)
+        : call(ptrs[0]!, ptrs[1]!, ptrs[2]!, padded, ...c.args);
+    return r ?? 0;
   }
 }
 
@@ -100,7 +109,9 @@ export function createWasmBackend(mod: KernelModule): Backend {
         jsBackend.unaryForward(spec, p, x, y);
         return;
       }
-      ew.run(binding.forward, [x as Float32Array, y as Float32Array]);
+      if (ew.run(binding.forward, [x as Float32Array, y as Float32Array]) === 0) return;
+      const out = binding.outOfRange;
+      for (let i = 0; i < x.length; i++) if (out?.test(x[i]!)) y[i] = out.f(x[i]!);
     },
     unaryBackward(
       spec: ElementwiseSpec,
@@ -118,7 +129,13 @@ export function createWasmBackend(mod: KernelModule): Backend {
         jsBackend.unaryBackward(spec, p, saved, gy, gx, fromY);
         return;
       }
-      ew.run(kernel, [saved as Float32Array, gy as Float32Array, gx as Float32Array]);
+      if (ew.run(kernel, [saved as Float32Array, gy as Float32Array, gx as Float32Array]) === 0)
+        return;
+      // Only from x: no activation with such inputs computes its derivative from y.
+      const out = binding?.outOfRange;
+      for (let i = 0; i < saved.length; i++) {
+        if (out?.test(saved[i]!)) gx[i] = gy[i]! * out.df(saved[i]!);
+      }
     },
   };
 
@@ -126,6 +143,7 @@ export function createWasmBackend(mod: KernelModule): Backend {
     // Everything without a wasm kernel yet is the js reference.
     ...jsBackend,
     ...createTensorKernels(mod, heap, ownsWhole, unary),
+    unaryParamGrads: createParamGrads(mod, heap),
     ...unary,
     ...resident,
     name: 'wasm',

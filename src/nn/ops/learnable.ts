@@ -4,7 +4,6 @@
  * values; backward sends x its gradient through the spec's df and each
  * parameter Σ gy · ∂f/∂θ through the spec's dParams.
  */
-import { paramGrads } from '../../activations/kernels.js';
 import type { ElementwiseSpec, Params } from '../../activations/types.js';
 import { getBackend } from '../../kernels/backend.js';
 import { allocate, record, sendGrad, Tensor } from '../../tensor/tensor.js';
@@ -25,7 +24,7 @@ export function learnableActivation(
     const gx = allocate(x.dtype, x.size);
     backend.unaryBackward(spec, p, x.data, gy, gx, false);
     sendGrad(x, gx);
-    const sums = paramGrads(spec, p, x.data, gy);
+    const sums = backend.unaryParamGrads(spec, p, x.data, gy);
     for (const [k, t] of Object.entries(learnable)) {
       sendGrad(t, allocate(t.dtype, 1).fill(sums[k] ?? 0));
     }

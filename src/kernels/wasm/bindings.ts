@@ -34,6 +34,9 @@ export interface Binding {
 
 type Binder = (p: Params) => Binding | undefined;
 
+/** |αx| up to which the snake kernels reduce αx themselves (assembly/snake64.ts LIMIT). */
+const SNAKE_LIMIT = 1e6;
+
 /** SELU's constants (Klambauer et al. 2017), at full precision. */
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_LAMBDA = 1.0507009873554805;
@@ -183,7 +186,7 @@ export const BINDERS: Readonly<Record<string, Binder>> = {
     forward: call('snake_f', a!),
     backward: call('snake_b', a!),
     outOfRange: {
-      test: (x) => !(Math.abs(a! * x) <= 1e6),
+      test: (x) => !(Math.abs(a! * x) <= SNAKE_LIMIT),
       f: (x) => snake.f(x, { alpha: a! }),
       df: (x) => (Number.isNaN(x) ? x : Number.isFinite(x) ? snake.df(x, { alpha: a! }) : 1),
     },

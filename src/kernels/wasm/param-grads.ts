@@ -10,13 +10,11 @@ import type { FloatArray } from '../../activations/kernels.js';
 import { paramGrads } from '../../activations/kernels.js';
 import type { ElementwiseSpec, Params } from '../../activations/types.js';
 import type { Backend } from '../backend.js';
+import { bindingFor } from './bindings.js';
 import type { WasmHeap } from './heap.js';
 import type { KernelModule } from './loader.js';
 
 type SumKernel = (x: number, gy: number, n: number, ...args: number[]) => number;
-
-/** Reduction range of the snake kernels (assembly/snake64.ts). */
-const SNAKE_LIMIT = 1e6;
 
 /**
  * The kernel and its trailing arguments for one parameter, and the inputs it
@@ -29,8 +27,10 @@ function kernelFor(
 ): [string, number[], ((x: number) => boolean)?] | undefined {
   if (id === 'snake' && name === 'alpha') {
     const a = p['alpha'];
-    return typeof a === 'number' && Number.isFinite(a) && a > 0
-      ? ['snake_pg', [a], (x) => !(Math.abs(a * x) <= SNAKE_LIMIT)]
+    // The inputs the snake kernels leave to the host are those of its binding.
+    const outside = bindingFor(id, p)?.outOfRange?.test;
+    return typeof a === 'number' && Number.isFinite(a) && a > 0 && outside !== undefined
+      ? ['snake_pg', [a], outside]
       : undefined;
   }
   if (id === 'swish' && name === 'beta') {

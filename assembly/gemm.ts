@@ -26,12 +26,17 @@ const NC: i32 = 2048;
 /** Floats of a packed B block small enough to stay in L1 (32 KiB) for a whole row block of A. */
 const NARROW_B: i32 = 8192;
 
-/** A 4×8 tile for the edges of C, where the kernel cannot write in place. */
-const EDGE = memory.data(MR * NR * 4, 16);
+/**
+ * A 4×8 tile for the edges of C, where the kernel cannot write in place: the
+ * end of the caller's workspace, whose address sgemm keeps in this global.
+ * Not static memory: threads that share one memory each have their own
+ * workspace and their own instance, so their tiles never overlap.
+ */
+let EDGE: usize = 0;
 
-/** Bytes of workspace sgemm needs for its packed blocks. */
+/** Bytes of workspace sgemm needs: its packed blocks, then the edge tile. */
 export function gemmWorkspaceBytes(): i32 {
-  return (MC * KC + KC * NC) << 2;
+  return (MC * KC + KC * NC + MR * NR) << 2;
 }
 
 /**
@@ -411,6 +416,7 @@ export function sgemm(
   if (empty) return;
   const pa = work;
   const pb = work + ((<usize>(MC * KC)) << 2);
+  EDGE = pb + ((<usize>(KC * NC)) << 2);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {

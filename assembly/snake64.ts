@@ -33,9 +33,16 @@ const C6: f64 = -1.13596475577881948265e-11;
   return v128.bitselect(a, b, mask);
 }
 
-/** sin u and cos u (u clamped into range; out-of-range lanes are the host's). */
+/**
+ * sinCos's two results. Globals, not static memory: every instance of the
+ * module has its own, so threads that share one memory never share these.
+ */
+let SIN: v128 = f64x2.splat(0);
+let COS: v128 = f64x2.splat(0);
+
+/** sin u and cos u into SIN and COS (u clamped into range; out-of-range lanes are the host's). */
 // @ts-ignore: decorator
-@inline function sinCos(u0: v128, out: usize): void {
+@inline function sinCos(u0: v128): void {
   const u = f64x2.pmin(f64x2.pmax(u0, d(-LIMIT)), d(LIMIT));
   const t = f64x2.add(f64x2.mul(u, d(TWO_OVER_PI)), d(ROUND));
   const kf = f64x2.sub(t, d(ROUND));
@@ -64,11 +71,9 @@ const C6: f64 = -1.13596475577881948265e-11;
   const c = sel64(odd, sr, cr);
   const sinNeg = i64x2.eq(v128.and(q, i64x2.splat(2)), i64x2.splat(2));
   const cosNeg = v128.or(i64x2.eq(q, i64x2.splat(1)), i64x2.eq(q, i64x2.splat(2)));
-  v128.store(out, v128.xor(s, v128.and(sinNeg, d(-0.0))));
-  v128.store(out, v128.xor(c, v128.and(cosNeg, d(-0.0))), 16);
+  SIN = v128.xor(s, v128.and(sinNeg, d(-0.0)));
+  COS = v128.xor(c, v128.and(cosNeg, d(-0.0)));
 }
-
-const SC = memory.data(32, 16);
 
 /** Lanes whose |u| is beyond the reduction's range (or not a number): the host's. */
 // @ts-ignore: decorator
@@ -78,8 +83,8 @@ const SC = memory.data(32, 16);
 
 // @ts-ignore: decorator
 @inline function snake64(x: v128, alpha: v128): v128 {
-  sinCos(f64x2.mul(alpha, x), SC);
-  const s = v128.load(SC);
+  sinCos(f64x2.mul(alpha, x));
+  const s = SIN;
   const ripple = f64x2.div(f64x2.mul(s, s), alpha);
   // ripple = 0 keeps x itself: −0 + 0 would lose f(−0) = −0.
   return sel64(f64x2.eq(ripple, d(0.0)), x, f64x2.add(x, ripple));
@@ -88,8 +93,8 @@ const SC = memory.data(32, 16);
 /** f' = (sin u + cos u)²: near its zeros the cancellation is in the sum, not in 1 + sin 2u. */
 // @ts-ignore: decorator
 @inline function snakeDx64(x: v128, alpha: v128): v128 {
-  sinCos(f64x2.mul(alpha, x), SC);
-  const t = f64x2.add(v128.load(SC), v128.load(SC, 16));
+  sinCos(f64x2.mul(alpha, x));
+  const t = f64x2.add(SIN, COS);
   return f64x2.mul(t, t);
 }
 
@@ -135,9 +140,9 @@ export function snake_pg(x: usize, gy: usize, n: i32, alpha: f64): f64 {
       const xv = half == 0 ? lo64(v) : hi64(v);
       const gv = half == 0 ? lo64(g) : hi64(g);
       const u = f64x2.mul(va, xv);
-      sinCos(u, SC);
-      const s = v128.load(SC);
-      const c = v128.load(SC, 16);
+      sinCos(u);
+      const s = SIN;
+      const c = COS;
       const first = f64x2.mul(f64x2.mul(f64x2.mul(d(2.0), s), f64x2.mul(c, xv)), ia);
       const term = f64x2.sub(first, f64x2.mul(f64x2.mul(s, s), f64x2.mul(ia, ia)));
       acc = f64x2.add(acc, v128.andnot(f64x2.mul(gv, term), outside(u)));

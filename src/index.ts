@@ -14,6 +14,7 @@ export * from './data/index.js';
 export * from './diagnostics/index.js';
 export { Saturation } from './diagnostics/index.js';
 export { backendNames, getBackend, setBackend } from './kernels/backend.js';
+export { getThreads, setThreads } from './kernels/wasm/threads.js';
 export type {
   Conv2DOptions,
   LoadOptions as LoadModelOptions,

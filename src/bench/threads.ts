@@ -1,36 +1,36 @@
 /**
- * Do worker threads help the wasm SGEMM on this machine? Measured side by
- * side in one run on the same operands:
+ * Do worker threads help the wasm SGEMM on this machine? The backend's own
+ * threaded path (kernels/wasm/threads.ts) against one thread, side by side
+ * in one run on the same operands:
  *
- * - one: the wasm backend's `gemm` on the main thread (getBackend().gemm, the
- *   path every matmul takes: operands copied into its wasm memory, sgemm,
- *   result copied out);
- * - two: the main thread and one worker, each computing a block of C in its
- *   own wasm instance (gemm-pool.ts), copies each way included;
- * - two_workers: two workers computing while the main thread sleeps.
+ * - one: the sgemm kernel on the calling thread;
+ * - two: the calling thread and one worker, every product split;
+ * - two_large (for a step's products): split as the backend splits, only
+ *   products of MIN_SPLIT multiply-adds or more.
  *
- * Operands live in SharedArrayBuffers, as a threaded backend would keep them
- * (the one-thread path reads them like any Float32Array). A timed run repeats
- * a product until it lasts about a millisecond and reports the mean per
- * call, so that a worker's wake-up is paid as often as a training step would
- * pay it, not only on the lucky calls; the variants take turns run by run
- * and the best run of each counts (the machine is shared). The shapes are
- * square matrices and the GEMMs a training step actually runs
- * (threads-shapes.ts), each step's also timed as one sequence; a tiny
- * product gives the per-call dispatch cost, and a postMessage round trip to
- * a worker what message-based dispatch would pay instead. Every threaded
- * result is compared bit for bit with the one-thread result.
+ * All three run over one shared-memory instance of the kernels, with the
+ * operands in its heap, as a training step's resident tensors are: no
+ * copies. A timed run repeats a product until it lasts about a millisecond
+ * and reports the mean per call, so that a worker's wake-up is paid as often
+ * as a training step would pay it, not only on the lucky calls; the variants
+ * take turns run by run and the best run of each counts (the machine is
+ * shared). The shapes are square matrices and the GEMMs a training step
+ * actually runs (threads-shapes.ts), each step's also timed as one sequence;
+ * a tiny product gives the per-call dispatch cost, and a postMessage round
+ * trip to a worker what message-based dispatch would pay instead. Every
+ * threaded result is compared bit for bit with the one-thread result.
  */
 import { once } from 'node:events';
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { getBackend } from '../kernels/backend.js';
+import { WasmHeap } from '../kernels/wasm/heap.js';
+import { instantiateSharedKernelsSync, type KernelFn } from '../kernels/wasm/loader.js';
+import { createGemmThreads, MIN_SPLIT } from '../kernels/wasm/threads.js';
 import { Random } from '../tensor/index.js';
-import { createGemmPool, type GemmFn, type GemmPool } from './gemm-pool.js';
 import { type GemmShape, lenetConvGemms, mlpStepGemms } from './threads-shapes.js';
 import type { Repeats } from './timing.js';
 
-export const VARIANTS = ['one', 'two', 'two_workers'] as const;
+export const VARIANTS = ['one', 'two'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /** A figure per variant: GFLOP/s of a product, or µs of a sequence or call. */
@@ -47,7 +47,8 @@ export interface ThreadsShape extends ThreadsRow {
 
 /**
  * µs of a step's products in sequence, once each; `two_large`: main + worker
- * for the products of at least LARGE_MFLOP, one thread for the rest.
+ * for the products the backend splits (large_mflop or more), one thread for
+ * the rest.
  */
 export type StepRow = ThreadsRow & { readonly two_large: number };
 
@@ -65,7 +66,7 @@ export interface ThreadsBench {
    * measured: well above 0, they competed for the second core.
    */
   readonly other_load: number;
-  /** The size from which `two_large` splits a product (million flops). */
+  /** The size from which the backend, and `two_large`, split a product (million flops). */
   readonly large_mflop: number;
   /** n×n SGEMM (GFLOP/s), by n. */
   readonly gemm: Readonly<Record<string, ThreadsRow>>;
@@ -95,12 +96,6 @@ export interface ThreadsBenchOptions {
 }
 
 const SQUARE = [64, 128, 256, 512, 1024] as const;
-/**
- * Products split in `two_large`: with a dispatch of some tens of µs, a
- * product must take several times that on one thread (at ~35 GFLOP/s,
- * 4 MFLOP is ~115 µs) before halving its arithmetic can pay.
- */
-const LARGE_MFLOP = 4;
 /** The tiny product: its arithmetic (1,024 flops) is negligible next to the dispatch. */
 const TINY = 8;
 /** A timed run lasts about this long (ms), in as many calls as that takes, at most MAX_CALLS. */
@@ -108,16 +103,12 @@ const RUN_MS = 1;
 const MAX_CALLS = 200;
 /** Rough one-thread speed, only to choose the calls per run. */
 const GUESS_GFLOPS = 30;
+/** The bench's own heap (MiB): room for the 1024² operands and a C per variant. */
+const HEAP_MIB = 128;
 
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
-}
-
-function shared(n: number, rng: Random | null): Float32Array {
-  const x = new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
-  if (rng !== null) for (let i = 0; i < n; i++) x[i] = rng.uniform(-0.5, 0.5);
-  return x;
 }
 
 function sameBits(x: Float32Array, y: Float32Array): boolean {
@@ -156,29 +147,24 @@ function callsFor(totalFlops: number): number {
   return Math.min(MAX_CALLS, Math.max(1, Math.round(RUN_MS / estimateMs)));
 }
 
-/** Operands for a shape and, per variant, the call that computes its C. */
+/** Operands for a shape in the bench's heap and, per variant, the call that computes its C. */
 interface Prepared {
   readonly shape: GemmShape;
   readonly calls: readonly (() => void)[];
   readonly cs: readonly Float32Array[];
+  /** Gives the operands back to the heap. */
+  release(): void;
 }
 
-function prepare(s: GemmShape, variants: readonly GemmFn[], rng: Random): Prepared {
-  const a = shared(s.m * s.k, rng);
-  const b = shared(s.k * s.n, rng);
-  const cs = variants.map(() => shared(s.m * s.n, null));
-  const calls = variants.map(
-    (gemm, i) => () => gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, 0, b, 0, 0, cs[i]!, 0),
-  );
-  return { shape: s, calls, cs };
-}
+/** C = op(A)·op(B) with sgemm's arguments: pointers into the heap, then the workspace. */
+type Sgemm = KernelFn;
 
 function identical(p: Prepared): boolean {
   return p.cs.every((c) => sameBits(c, p.cs[0]!));
 }
 
 function row(values: readonly number[]): ThreadsRow {
-  return { one: values[0]!, two: values[1]!, two_workers: values[2]! };
+  return { one: values[0]!, two: values[1]! };
 }
 
 function gflopsRow(s: GemmShape, ms: readonly number[]): ThreadsRow {
@@ -236,29 +222,65 @@ export async function runThreadsBench(options: ThreadsBenchOptions = {}): Promis
   if (bad !== undefined) {
     throw new RangeError(`threads benchmark: sizes must be positive integers (got ${bad})`);
   }
-  const be = getBackend();
-  if (be.name !== 'wasm') {
-    throw new Error(`the threads benchmark compares against the wasm backend (active: ${be.name})`);
+  const mod = instantiateSharedKernelsSync([HEAP_MIB]);
+  if (mod === undefined) {
+    throw new Error('the threads benchmark needs shared WebAssembly memory (Node with SIMD)');
   }
+  const heap = new WasmHeap(mod.memory, mod.scratchBase, [HEAP_MIB]);
+  const f32 = heap.f32();
   const r: Repeats = quick
     ? { min: 3, max: 200, budgetMs: 30 }
     : { min: 5, max: 1000, budgetMs: 200 };
   const startCpu = cpuMs();
   const startMs = performance.now();
-  const pools: GemmPool[] = [];
+  const work = heap.alloc((mod.kernel('gemmWorkspaceBytes') as unknown as () => number)());
+  const everyProduct = createGemmThreads(mod, heap, { parties: 2, minSplit: 1 });
+  const asBackend = createGemmThreads(mod, heap, { parties: 2, minSplit: MIN_SPLIT });
   try {
-    pools.push(await createGemmPool({ workers: 1, mainShares: true }));
-    pools.push(await createGemmPool({ workers: 2, mainShares: false }));
-    const one: GemmFn = (...args) => be.gemm(...args);
-    const variants = [one, pools[0]!.gemm, pools[1]!.gemm];
+    const variants: Sgemm[] = [mod.kernel('sgemm'), everyProduct.sgemm, asBackend.sgemm];
     const rng = new Random(0);
+    /** n floats in the heap, random in [-0.5, 0.5) or left as they are. */
+    const alloc = (n: number, random: boolean): [number, Float32Array] => {
+      const ptr = heap.alloc(Math.max(1, n) * 4);
+      if (ptr === 0) throw new Error(`threads benchmark: its ${HEAP_MIB} MiB heap is full`);
+      const x = f32.subarray(ptr >> 2, (ptr >> 2) + n);
+      if (random) for (let i = 0; i < n; i++) x[i] = rng.uniform(-0.5, 0.5);
+      return [ptr, x];
+    };
+    /** The shape's operands; `count` variants, each with a C of its own. */
+    const prepare = (s: GemmShape, count = 2): Prepared => {
+      const [pa] = alloc(s.m * s.k, true);
+      const [pb] = alloc(s.k * s.n, true);
+      const cs = variants.slice(0, count).map(() => alloc(s.m * s.n, false));
+      const lda = s.transA ? s.m : s.k;
+      const ldb = s.transB ? s.k : s.n;
+      const ta = s.transA ? 1 : 0;
+      const tb = s.transB ? 1 : 0;
+      const calls = cs.map(
+        ([pc], i) =>
+          () =>
+            variants[i]!(ta, tb, s.m, s.n, s.k, 1, pa, lda, pb, ldb, 0, pc, s.n, work),
+      );
+      return {
+        shape: s,
+        calls,
+        cs: cs.map(([, c]) => c),
+        release: () => {
+          for (const p of [pa, pb, ...cs.map(([pc]) => pc)]) heap.free(p);
+        },
+      };
+    };
     let same = true;
     /** Best ms per call of each variant on one shape. */
     const time = (s: GemmShape, calls = callsFor(flops(s))): number[] => {
-      const p = prepare(s, variants, rng);
-      const ms = interleaved(p.calls, calls, r);
-      same &&= identical(p);
-      return ms;
+      const p = prepare(s);
+      try {
+        const ms = interleaved(p.calls, calls, r);
+        same &&= identical(p);
+        return ms;
+      } finally {
+        p.release();
+      }
     };
     const square = (n: number): GemmShape => ({
       label: `${n}×${n}`,
@@ -271,21 +293,25 @@ export async function runThreadsBench(options: ThreadsBenchOptions = {}): Promis
     /** The shapes once each per call, in order: a step's products. */
     const group = (shapes: readonly GemmShape[]): ThreadsGroup => {
       const rows = shapes.map((s) => shapeRow(s, time(s)));
-      const ps = shapes.map((s) => prepare(s, variants, rng));
-      const large = (p: Prepared) => flops(p.shape) >= LARGE_MFLOP * 1e6;
-      const stepOf = (variant: (p: Prepared) => number) => () => {
-        for (const p of ps) p.calls[variant(p)]!();
-      };
-      // one, two, two_workers, then two_large: main + worker for the large products only.
-      const steps = [...variants.map((_, v) => stepOf(() => v)), stepOf((p) => (large(p) ? 1 : 0))];
-      const ms = interleaved(steps, callsFor(shapes.reduce((t, s) => t + flops(s), 0)), r);
-      same &&= ps.every(identical);
-      const us = ms.map((t) => round(t * 1000, 1));
-      return { shapes: rows, step_us: { ...row(us), two_large: us[3]! } };
+      const ps = shapes.map((s) => prepare(s, 3));
+      try {
+        // one, two, then two_large: split as the backend splits.
+        const steps = [0, 1, 2].map((v) => () => {
+          for (const p of ps) p.calls[v]!();
+        });
+        const ms = interleaved(steps, callsFor(shapes.reduce((t, s) => t + flops(s), 0)), r);
+        same &&= ps.every(identical);
+        const us = ms.map((t) => round(t * 1000, 1));
+        return { shapes: rows, step_us: { ...row(us), two_large: us[2]! } };
+      } finally {
+        for (const p of ps) p.release();
+      }
     };
 
     // Wasm is compiled in tiers: enough work first, on every thread, that the optimised code runs.
-    interleaved(prepare(square(256), variants, rng).calls, 20, { min: 1, max: 1, budgetMs: 0 });
+    const warm = prepare(square(256));
+    interleaved(warm.calls, 20, { min: 1, max: 1, budgetMs: 0 });
+    warm.release();
 
     const gemm: Record<string, ThreadsRow> = {};
     for (const n of sizes) gemm[String(n)] = gflopsRow(square(n), time(square(n)));
@@ -301,7 +327,7 @@ export async function runThreadsBench(options: ThreadsBenchOptions = {}): Promis
     return {
       cores: availableParallelism(),
       other_load: round(Math.max(0, others / (performance.now() - startMs)), 2),
-      large_mflop: LARGE_MFLOP,
+      large_mflop: round((2 * MIN_SPLIT) / 1e6, 2),
       gemm,
       mlp_step_gemms: mlp,
       lenet_conv_gemms: lenet,
@@ -313,6 +339,6 @@ export async function runThreadsBench(options: ThreadsBenchOptions = {}): Promis
       identical: same,
     };
   } finally {
-    await Promise.all(pools.map((p) => p.close()));
+    await Promise.all([everyProduct.close(), asBackend.close()]);
   }
 }

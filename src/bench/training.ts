@@ -23,6 +23,7 @@ import { loadMnistDigits } from '../data/mnist-digits.js';
 import type { ClassificationDataset } from '../data/types.js';
 import { getBackend, setBackend } from '../kernels/backend.js';
 import { loadWasmBackend } from '../kernels/wasm/index.js';
+import { getThreads, setThreads } from '../kernels/wasm/threads.js';
 import type { Model } from '../nn/model.js';
 import { Adam } from '../nn/optimizers.js';
 import { lenet5, mlp } from '../nn/zoo.js';
@@ -49,7 +50,10 @@ export interface GemmRow {
 }
 
 export interface MlpRow {
+  /** Ours on one thread, as PyTorch runs. */
   readonly ours_s: number;
+  /** Ours as the library runs by default: large GEMMs split over training_setup.threads threads (absent before threads were used). */
+  readonly ours_threads_s?: number;
   readonly torch_s: number | null;
   readonly tfjs_wasm_s: number | null;
   readonly tfjs_cpu_s: number | null;
@@ -58,7 +62,10 @@ export interface MlpRow {
 }
 
 export interface LeNetRow {
+  /** Ours on one thread, as PyTorch runs. */
   readonly ours_s: number;
+  /** Ours with the library's default threads (see MlpRow). */
+  readonly ours_threads_s?: number;
   readonly torch_s: number | null;
   readonly tfjs_cpu_s: number | null;
   readonly ours_acc: number | null;
@@ -81,6 +88,8 @@ export interface TrainingBench {
     readonly node: string;
     readonly torch_version: string | null;
     readonly tfjs_version: string | null;
+    /** Threads of the ours_threads_s figures (setThreads' default on this machine). */
+    readonly threads?: number;
     /** Samples per MLP epoch, epochs timed (the best is reported). */
     readonly mlp_samples: number;
     readonly mlp_epochs: number;
@@ -129,7 +138,34 @@ function peakRssMb(): number {
 
 // ---- GEMM ----
 
+/** n×n products through matmul, on one thread (the threads part compares two). */
 function benchGemm(quick: boolean): Record<string, number> {
+  return onThreads(1, () => benchGemmHere(quick));
+}
+
+/** fn() with setThreads(n), then the setting as it was. */
+function onThreads<T>(n: number, fn: () => T): T {
+  const before = getThreads();
+  setThreads(n);
+  try {
+    return fn();
+  } finally {
+    setThreads(before);
+  }
+}
+
+/** The same for an async fn. */
+async function onThreadsAsync<T>(n: number, fn: () => Promise<T>): Promise<T> {
+  const before = getThreads();
+  setThreads(n);
+  try {
+    return await fn();
+  } finally {
+    setThreads(before);
+  }
+}
+
+function benchGemmHere(quick: boolean): Record<string, number> {
   const rng = new Random(0);
   const out: Record<string, number> = {};
   const square = (n: number): Tensor => {
@@ -331,20 +367,30 @@ export async function runTrainingBench(options: TrainingBenchOptions = {}): Prom
     const fashion = loadFashionMnist();
     const lenetEpochs = full ? 10 : 1;
     const lenetSamples = full ? LENET_EPOCH : 2048;
-    say(`lenet: ours, ${lenetEpochs} epoch(s) of ${lenetSamples} samples`);
+    const threadCount = getThreads();
+    say(
+      `lenet: ours, ${lenetEpochs} epoch(s) of ${lenetSamples} samples on ${threadCount} thread(s)`,
+    );
     const net = lenet5({ inputShape: [28, 28, 1], seed: 0 });
     compileAdam(net);
     // One batch untimed: the wasm code is compiled in tiers, the first calls run unoptimised.
     await timedEpochs(net, sliceDataset(fashion.train, 256), 256, 1, 99);
-    const lenetSeconds = await timedEpochs(
+    // Threads change no result (the split products are bit-identical): the accuracy is the same.
+    const lenetThreadSeconds = await timedEpochs(
       net,
       sliceDataset(fashion.train, lenetSamples),
       256,
       lenetEpochs,
       0,
     );
-    const oursLenetS = (Math.min(...lenetSeconds) * LENET_EPOCH) / lenetSamples;
+    const oursLenetThreadsS = (Math.min(...lenetThreadSeconds) * LENET_EPOCH) / lenetSamples;
     const oursLenetAcc = full ? accuracy(net, fashion.test) : null;
+    say(`lenet: ours, 1 epoch of ${lenetSamples} samples on 1 thread`);
+    const lenetSeconds = await onThreadsAsync(1, () =>
+      timedEpochs(net, sliceDataset(fashion.train, lenetSamples), 256, 1, 100),
+    );
+    const oursLenetS = (Math.min(...lenetSeconds) * LENET_EPOCH) / lenetSamples;
+
     const rss = peakRssMb();
     let torchLenetS: number | null = null;
     let torchLenetAcc: number | null = null;
@@ -369,9 +415,15 @@ export async function runTrainingBench(options: TrainingBenchOptions = {}): Prom
       ...ds,
       xShape: [ds.xShape[0]!, 784],
     });
-    const mlpSeconds = await timedEpochs(small, flat(digits.train), 64, mlpEpochs, 0);
+    const mlpSeconds = await onThreadsAsync(1, () =>
+      timedEpochs(small, flat(digits.train), 64, mlpEpochs, 0),
+    );
     const oursMlpS = Math.min(...mlpSeconds);
     const oursMlpAcc = accuracy(small, flat(digits.test));
+    say(`mlp: ours, ${mlpEpochs} more epochs on ${threadCount} thread(s)`);
+    const oursMlpThreadsS = Math.min(
+      ...(await timedEpochs(small, flat(digits.train), 64, mlpEpochs, mlpEpochs)),
+    );
     let torchMlpS: number | null = null;
     let torchMlpAcc: number | null = null;
     if (torch) {
@@ -440,6 +492,7 @@ export async function runTrainingBench(options: TrainingBenchOptions = {}): Prom
       gemm,
       mlp: {
         ours_s: round(oursMlpS, 3),
+        ours_threads_s: round(oursMlpThreadsS, 3),
         torch_s: r3(torchMlpS),
         tfjs_wasm_s: r3(tfjsWasmS),
         tfjs_cpu_s: r3(tfjsCpuS),
@@ -448,6 +501,7 @@ export async function runTrainingBench(options: TrainingBenchOptions = {}): Prom
       },
       lenet: {
         ours_s: round(oursLenetS, 2),
+        ours_threads_s: round(oursLenetThreadsS, 2),
         torch_s: r3(torchLenetS),
         tfjs_cpu_s: tfjsLenetS === null ? null : round(tfjsLenetS, 0),
         ours_acc: oursLenetAcc,
@@ -463,6 +517,7 @@ export async function runTrainingBench(options: TrainingBenchOptions = {}): Prom
         node: process.version,
         torch_version: torchVersion,
         tfjs_version: tf?.version.tfjs ?? null,
+        threads: threadCount,
         mlp_samples: MLP_TRAIN,
         mlp_epochs: mlpEpochs,
         lenet_samples: lenetSamples,

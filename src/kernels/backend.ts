@@ -26,6 +26,10 @@ export interface ResidentStorage {
 
 export interface Backend extends TensorKernels, ResidentStorage {
   readonly name: 'js' | 'wasm';
+  /** Threads that compute a large GEMM (1 until they have started, or where there are none). */
+  gemmThreads?(): number;
+  /** Stops the GEMM threads; later products run on the calling thread. */
+  closeGemmThreads?(): Promise<number[]>;
   /** The optimizers' update loops (in place over a weight and its slots). */
   readonly optimizer: OptimizerKernels;
   /** y = f(x) elementwise. */

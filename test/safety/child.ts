@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export function spawnActlab(args: readonly string[]): ChildProcess {
+export function spawnActlab(args: readonly string[], env?: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
   });
 }
 
@@ -35,6 +36,6 @@ export function finished(child: ChildProcess): Promise<ChildResult> {
   });
 }
 
-export function actlab(args: readonly string[]): Promise<ChildResult> {
-  return finished(spawnActlab(args));
+export function actlab(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ChildResult> {
+  return finished(spawnActlab(args, env));
 }

@@ -16,6 +16,7 @@ import { isF32 } from './float32.js';
 import { createBiasKernels, type WasmBiasKernels } from './fused.js';
 import type { WasmHeap } from './heap.js';
 import type { KernelModule } from './loader.js';
+import { createGemmThreads } from './threads.js';
 
 /** The kernels this module provides, in the shape of the Backend's fields. */
 export type WasmTensorKernels = WasmBiasKernels &
@@ -29,6 +30,8 @@ export type WasmTensorKernels = WasmBiasKernels &
     | 'avgPool2dForward'
     | 'avgPool2dBackward'
     | 'optimizer'
+    | 'gemmThreads'
+    | 'closeGemmThreads'
   >;
 
 /** Floats per chunk of an optimizer update: four 64 KiB regions sit in L2. */
@@ -52,7 +55,13 @@ export function createTensorKernels(
   unary: Pick<Backend, 'unaryForward' | 'unaryBackward'>,
 ): WasmTensorKernels {
   const arena = new WasmArena(heap);
-  const sgemm = mod.kernel('sgemm');
+  const threads = createGemmThreads(mod, heap);
+  // Every GEMM of the backend (dense, conv, matmul) goes through the threaded sgemm.
+  const kernels: KernelModule = {
+    ...mod,
+    kernel: (name) => (name === 'sgemm' ? threads.sgemm : mod.kernel(name)),
+  };
+  const sgemm = threads.sgemm;
   const work = arena.reserve(valueKernel(mod, 'gemmWorkspaceBytes')());
   const bias = createBiasKernels(mod, arena, unary);
   const maxPoolForward = mod.kernel('maxPoolForward');
@@ -220,8 +229,10 @@ export function createTensorKernels(
 
   return {
     ...bias.kernels,
-    ...createConvKernels(mod, arena, work, bias.inArena, bias.kernels),
-    ...createDenseKernels(mod, arena, work, bias.inArena, { gemm, ...bias.kernels }),
+    ...createConvKernels(kernels, arena, work, bias.inArena, bias.kernels),
+    ...createDenseKernels(kernels, arena, work, bias.inArena, { gemm, ...bias.kernels }),
+    gemmThreads: threads.parties,
+    closeGemmThreads: threads.close,
     optimizer,
 
     gemm,

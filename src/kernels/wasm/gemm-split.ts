@@ -1,6 +1,6 @@
 /**
  * How a GEMM's C is cut between threads: into row blocks or column blocks,
- * never along the depth k (see gemm-part.ts: that is what keeps the result
+ * never along the depth k (see threads.ts: that is what keeps the result
  * bit-identical to one thread). Blocks are whole micro-kernel tiles (4 rows,
  * 8 columns in assembly/gemm.ts) where the matrix is large enough, so that a
  * cut adds no partial tiles.

@@ -1,9 +1,10 @@
 /**
  * The learnable-parameter gradients on the wasm backend (assembly/paramgrad.ts):
  * Σ gy·∂f/∂θ for swish β, elu α, prelu α and snake α, in float64 lanes. Whole vectors
- * run in the kernel (in place when both arrays are resident, else through a
- * scratch copy a chunk at a time); the last 1–3 elements, and activations or
- * parameters without a kernel, go to the js reference.
+ * run in the kernel, through the activations' runner (elementwise.ts: in
+ * place when both arrays are resident, else a chunk at a time); the last 1–3
+ * elements, and activations or parameters without a kernel, go to the js
+ * reference.
  */
 
 import type { FloatArray } from '../../activations/kernels.js';
@@ -11,10 +12,7 @@ import { paramGrads } from '../../activations/kernels.js';
 import type { ElementwiseSpec, Params } from '../../activations/types.js';
 import type { Backend } from '../backend.js';
 import { bindingFor } from './bindings.js';
-import type { WasmHeap } from './heap.js';
-import type { KernelModule } from './loader.js';
-
-type SumKernel = (x: number, gy: number, n: number, ...args: number[]) => number;
+import type { Elementwise } from './elementwise.js';
 
 /**
  * The kernel and its trailing arguments for one parameter, and the inputs it
@@ -45,32 +43,7 @@ function kernelFor(
   return undefined;
 }
 
-/** Floats per scratch region (two regions: x and gy). */
-const CHUNK = 16384;
-
-export function createParamGrads(mod: KernelModule, heap: WasmHeap): Backend['unaryParamGrads'] {
-  const scratch = heap.alloc(2 * CHUNK * 4);
-  if (scratch === 0) throw new Error('wasm heap: no room for the parameter-gradient scratch');
-
-  function sum(
-    fn: SumKernel,
-    args: number[],
-    x: Float32Array,
-    gy: Float32Array,
-    n: number,
-  ): number {
-    if (heap.holds(x) && heap.holds(gy)) return fn(x.byteOffset, gy.byteOffset, n, ...args);
-    const f32 = heap.f32();
-    let s = 0;
-    for (let o = 0; o < n; o += CHUNK) {
-      const m = Math.min(CHUNK, n - o);
-      f32.set(x.subarray(o, o + m), scratch >> 2);
-      f32.set(gy.subarray(o, o + m), (scratch >> 2) + CHUNK);
-      s += fn(scratch, scratch + CHUNK * 4, m, ...args);
-    }
-    return s;
-  }
-
+export function createParamGrads(ew: Elementwise): Backend['unaryParamGrads'] {
   return (spec: ElementwiseSpec, p: Params, x: FloatArray, gy: FloatArray) => {
     const out = paramGrads(spec, p, x.subarray(0, 0), gy.subarray(0, 0));
     const whole = x.length & ~3;
@@ -83,14 +56,14 @@ export function createParamGrads(mod: KernelModule, heap: WasmHeap): Backend['un
         out[name] = paramGrads(spec, p, x, gy)[name]!;
         continue;
       }
-      const fn = mod.kernel(k[0]) as unknown as SumKernel;
       let rest = paramGrads(spec, p, x.subarray(whole), gy.subarray(whole))[name]!;
       const outside = k[2];
       if (outside !== undefined) {
         const d = spec.dParams![name]!;
         for (let i = 0; i < whole; i++) if (outside(x[i]!)) rest += gy[i]! * d(x[i]!, p);
       }
-      out[name] = sum(fn, k[1], x as Float32Array, gy as Float32Array, whole) + rest;
+      const ops = [x.subarray(0, whole) as Float32Array, gy.subarray(0, whole) as Float32Array];
+      out[name] = (whole > 0 ? ew.run({ fn: k[0], args: k[1] }, ops, false) : 0) + rest;
     }
     return out;
   };

@@ -293,21 +293,11 @@ export function createGemmThreads(
 
   /** The arguments of the sub-product that computes C's block `s`. */
   function shareArgs(args: number[], s: Share): number[] {
-    const [transA, transB, m, n, , , a, lda, b, ldb, , c, ldc] = args as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    // sgemm's arguments: transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc.
+    const at = (i: number) => args[i]!;
+    const [transA, transB, m, n, a, lda, b, ldb, c, ldc] = [0, 1, 2, 3, 6, 7, 8, 9, 11, 12].map(
+      at,
+    ) as [number, number, number, number, number, number, number, number, number, number];
     const out = args.slice(0, 13);
     if (s.r0 !== 0 || s.r1 !== m) {
       out[2] = s.r1 - s.r0;

@@ -89,11 +89,55 @@ export function convPadBytes(g: usize): i32 {
 }
 
 /**
+ * Moves one image between its padded copy `pad` and its rows of the column
+ * matrix at q: cols[oy·outW + ox, (ky·kw + kx)·inC + c] = pad[oy·sh + ky·dh,
+ * ox·sw + kx·dw, c] (gather), or pad += the columns (adjoint: scatter-add).
+ * `adjoint` is a constant at every call, so each caller inlines one loop.
+ * Output pixels are innermost: a few floats per run (5 for a 5×5 kernel over
+ * one channel), so the loop around each run has to be the cheap one.
+ */
+// @ts-ignore: decorator
+@inline function windows(pad: usize, q: usize, adjoint: bool): void {
+  const rowBytes = (<usize>(wp * inC)) << 2;
+  // With dilation 1 a kernel row is one contiguous run of kw·inC floats.
+  const run = dw == 1 ? kw * inC : inC;
+  const runs = dw == 1 ? 1 : kw;
+  const runBytes = (<usize>run) << 2;
+  const kxStep = (<usize>(dw * inC)) << 2;
+  const oxStep = (<usize>(sw * inC)) << 2;
+  const kRowBytes = (<usize>(kw * inC)) << 2;
+  /** Bytes of one row of the column matrix (kh·kw·inC floats). */
+  const colBytes = <usize>kh * kRowBytes;
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ky = 0; ky < kh; ky++) {
+      const padRow = pad + <usize>(oy * sh + ky * dh) * rowBytes;
+      for (let r = 0; r < runs; r++) {
+        let at = padRow + <usize>r * kxStep;
+        let c = q + <usize>ky * kRowBytes + <usize>r * runBytes;
+        for (let ox = 0; ox < outW; ox++) {
+          if (adjoint) addRun(at, c, run);
+          else copyRun(c, at, run);
+          c += colBytes;
+          at += oxStep;
+        }
+      }
+    }
+    q += <usize>outW * colBytes;
+  }
+}
+
+/** Floats of one image's rows of the column matrix. */
+// @ts-ignore: decorator
+@inline function imageColFloats(): usize {
+  return <usize>(outH * outW) * <usize>(kh * kw * inC);
+}
+
+/**
  * The column matrix of images n0..n1 (x points at image 0):
  * cols[(img·outH + oy)·outW + ox, (ky·kw + kx)·inC + c] = x[img, iy, ix, c], 0 outside the image.
  * Each image is first copied into a zero-bordered workspace `pad` (hp × wp × inC),
- * so that every window is in bounds and a kernel row is plain copies: one run
- * of kw·inC floats with dilation 1, with no per-element test for the border.
+ * so that every window is in bounds and a kernel row is plain copies, with no
+ * per-element test for the border.
  */
 export function im2col(g: usize, x: usize, n0: i32, n1: i32, cols: usize, pad: usize): void {
   readGeo(g);
@@ -103,14 +147,6 @@ export function im2col(g: usize, x: usize, n0: i32, n1: i32, cols: usize, pad: u
   const yUsed = min(inH, hp - padTop);
   const xUsedBytes = (<usize>(max(0, min(inW, wp - padLeft)) * inC)) << 2;
   const interior = pad + ((<usize>(padTop * rowFloats + padLeft * inC)) << 2);
-  const run = dw == 1 ? kw * inC : inC;
-  const runs = dw == 1 ? 1 : kw;
-  const runBytes = (<usize>run) << 2;
-  const kxStep = (<usize>(dw * inC)) << 2;
-  const oxStep = (<usize>(sw * inC)) << 2;
-  const kRowBytes = (<usize>(kw * inC)) << 2;
-  /** Bytes of one row of the column matrix (kh·kw·inC floats). */
-  const colBytes = <usize>kh * kRowBytes;
   let q = cols;
   for (let img = n0; img < n1; img++) {
     const xImg = x + ((<usize>(img * inH * inW * inC)) << 2);
@@ -121,23 +157,8 @@ export function im2col(g: usize, x: usize, n0: i32, n1: i32, cols: usize, pad: u
         xUsedBytes,
       );
     }
-    // Output pixels innermost: a few floats per copy (5 for a 5×5 kernel over
-    // one channel), so the loop around each copy has to be the cheap one.
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ky = 0; ky < kh; ky++) {
-        const srcRow = pad + <usize>(oy * sh + ky * dh) * rowBytes;
-        for (let r = 0; r < runs; r++) {
-          let src = srcRow + <usize>r * kxStep;
-          let d = q + <usize>ky * kRowBytes + <usize>r * runBytes;
-          for (let ox = 0; ox < outW; ox++) {
-            copyRun(d, src, run);
-            d += colBytes;
-            src += oxStep;
-          }
-        }
-      }
-      q += <usize>outW * colBytes;
-    }
+    windows(pad, q, false);
+    q += imageColFloats() << 2;
   }
 }
 
@@ -155,33 +176,12 @@ export function col2im(g: usize, gcols: usize, n0: i32, n1: i32, gx: usize, pad:
   const xUsed = max(0, min(inW, wp - padLeft));
   const xUsedBytes = (<usize>(xUsed * inC)) << 2;
   const interior = pad + ((<usize>(padTop * rowFloats + padLeft * inC)) << 2);
-  const run = dw == 1 ? kw * inC : inC;
-  const runs = dw == 1 ? 1 : kw;
-  const runBytes = (<usize>run) << 2;
-  const kxStep = (<usize>(dw * inC)) << 2;
-  const oxStep = (<usize>(sw * inC)) << 2;
-  const kRowBytes = (<usize>(kw * inC)) << 2;
-  /** Bytes of one row of the column matrix (kh·kw·inC floats). */
-  const colBytes = <usize>kh * kRowBytes;
   const imgRowBytes = (<usize>(inW * inC)) << 2;
   let q = gcols;
   for (let img = n0; img < n1; img++) {
     memory.fill(pad, 0, padBytes);
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ky = 0; ky < kh; ky++) {
-        const dstRow = pad + <usize>(oy * sh + ky * dh) * rowBytes;
-        for (let r = 0; r < runs; r++) {
-          let dst = dstRow + <usize>r * kxStep;
-          let s = q + <usize>ky * kRowBytes + <usize>r * runBytes;
-          for (let ox = 0; ox < outW; ox++) {
-            addRun(dst, s, run);
-            s += colBytes;
-            dst += oxStep;
-          }
-        }
-      }
-      q += <usize>outW * colBytes;
-    }
+    windows(pad, q, true);
+    q += imageColFloats() << 2;
     const gImg = gx + ((<usize>(img * inH * inW * inC)) << 2);
     // Image cells that no window reaches (a 'valid' convolution's last rows) get 0.
     if (yUsed < inH || xUsed < inW) memory.fill(gImg, 0, (<usize>(inH * inW * inC)) << 2);
@@ -202,6 +202,48 @@ export function col2im(g: usize, gcols: usize, n0: i32, n1: i32, gx: usize, pad:
 // kernels need dilationW = 1, so that a kernel row is one contiguous run.
 
 /**
+ * Moves the class's taps between images n0..n1 (at `images`) and their matrix
+ * at q, laid out as im2colTaps says: a gather into the matrix, or (adjoint)
+ * a scatter-add into the images. `adjoint` is a constant at every call.
+ */
+// @ts-ignore: decorator
+@inline function taps(
+  images: usize,
+  n0: i32,
+  n1: i32,
+  pos: usize,
+  npos: i32,
+  ky0: i32,
+  ky1: i32,
+  kx0: i32,
+  kx1: i32,
+  q: usize,
+  adjoint: bool,
+): void {
+  const run = (kx1 - kx0) * inC;
+  const runBytes = (<usize>run) << 2;
+  const rowBytes = (<usize>(inW * inC)) << 2;
+  const dyBytes = <usize>dh * rowBytes;
+  for (let img = n0; img < n1; img++) {
+    const image = images + ((<usize>(img * inH * inW * inC)) << 2);
+    for (let j = 0; j < npos; j++) {
+      const p = load<i32>(pos + ((<usize>j) << 2));
+      const oy = p / outW;
+      const ox = p - oy * outW;
+      const iy = oy * sh - padTop + ky0 * dh;
+      const ix = ox * sw - padLeft + kx0;
+      let at = image + <usize>iy * rowBytes + ((<usize>(ix * inC)) << 2);
+      for (let ky = ky0; ky < ky1; ky++) {
+        if (adjoint) addRun(at, q, run);
+        else copyRun(q, at, run);
+        q += runBytes;
+        at += dyBytes;
+      }
+    }
+  }
+}
+
+/**
  * cols[(img − n0)·npos + j, ((ky − ky0)·(kx1 − kx0) + kx − kx0)·inC + c] = x[img, iy, ix, c]
  * for the npos positions at pos, images n0..n1.
  */
@@ -219,27 +261,7 @@ export function im2colTaps(
   cols: usize,
 ): void {
   readGeo(g);
-  const run = (kx1 - kx0) * inC;
-  const runBytes = (<usize>run) << 2;
-  const rowBytes = (<usize>(inW * inC)) << 2;
-  const dyBytes = <usize>dh * rowBytes;
-  let q = cols;
-  for (let img = n0; img < n1; img++) {
-    const xImg = x + ((<usize>(img * inH * inW * inC)) << 2);
-    for (let j = 0; j < npos; j++) {
-      const p = load<i32>(pos + ((<usize>j) << 2));
-      const oy = p / outW;
-      const ox = p - oy * outW;
-      const iy = oy * sh - padTop + ky0 * dh;
-      const ix = ox * sw - padLeft + kx0;
-      let src = xImg + <usize>iy * rowBytes + ((<usize>(ix * inC)) << 2);
-      for (let ky = ky0; ky < ky1; ky++) {
-        copyRun(q, src, run);
-        q += runBytes;
-        src += dyBytes;
-      }
-    }
-  }
+  taps(x, n0, n1, pos, npos, ky0, ky1, kx0, kx1, cols, false);
 }
 
 /** gx[img, iy, ix, c] += the rows of gcols laid out as im2colTaps writes them: its adjoint. */
@@ -257,27 +279,7 @@ export function col2imTaps(
   gx: usize,
 ): void {
   readGeo(g);
-  const run = (kx1 - kx0) * inC;
-  const runBytes = (<usize>run) << 2;
-  const rowBytes = (<usize>(inW * inC)) << 2;
-  const dyBytes = <usize>dh * rowBytes;
-  let q = gcols;
-  for (let img = n0; img < n1; img++) {
-    const gImg = gx + ((<usize>(img * inH * inW * inC)) << 2);
-    for (let j = 0; j < npos; j++) {
-      const p = load<i32>(pos + ((<usize>j) << 2));
-      const oy = p / outW;
-      const ox = p - oy * outW;
-      const iy = oy * sh - padTop + ky0 * dh;
-      const ix = ox * sw - padLeft + kx0;
-      let dst = gImg + <usize>iy * rowBytes + ((<usize>(ix * inC)) << 2);
-      for (let ky = ky0; ky < ky1; ky++) {
-        addRun(dst, q, run);
-        q += runBytes;
-        dst += dyBytes;
-      }
-    }
-  }
+  taps(gx, n0, n1, pos, npos, ky0, ky1, kx0, kx1, gcols, true);
 }
 
 /**

@@ -12,6 +12,8 @@ export * from './bias';
 export * from './paramgrad';
 export * from './rare64';
 export * from './snake64';
+export * from './softmax';
+export * from './reduce';
 
 /** First 16-byte aligned byte after the module's static data. */
 export function scratchBase(): usize {

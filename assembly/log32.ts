@@ -1,4 +1,4 @@
-// log1p(v) for 0 <= v <= 1 in float32, after musl's log1pf: log(1 + v) is
+// log1p(v) for v >= 0 in float32, after musl's log1pf: log(1 + v) is
 // taken from u = fl(1 + v) with the rounding error of that sum added back as
 // c/u, so tiny v keep full relative precision.
 import { at32, K, kc } from './vec';
@@ -28,7 +28,7 @@ const enum C {
 // @ts-ignore: decorator
 @inline export function log1pUnit(v: v128): v128 {
   const u = f32x4.add(kc(K.ONE), v);
-  // Shift u so that its mantissa lands in [sqrt(2)/2, sqrt(2)): e is 0 or 1 here.
+  // Shift u so that its mantissa lands in [sqrt(2)/2, sqrt(2)); e = 0 for v < sqrt(2) − 1.
   let iu = i32x4.add(u, i32x4.splat(0x3f800000 - 0x3f3504f3));
   const e = i32x4.sub(i32x4.shr_s(iu, 23), i32x4.splat(127));
   const c = f32x4.div(

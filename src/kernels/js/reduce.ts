@@ -79,7 +79,8 @@ function logSumExp(z: FloatArray, o: number, classes: number): number {
   return max + Math.log(s);
 }
 
-function checkLabel(label: number, classes: number, row: number): void {
+/** Throws the error both backends give for a label outside [0, classes). */
+export function checkLabel(label: number, classes: number, row: number): void {
   if (!(label >= 0 && label < classes)) {
     throw new RangeError(`label ${label} of row ${row} is outside [0, ${classes})`);
   }

@@ -1,8 +1,9 @@
 /**
  * The `wasm` backend: AssemblyScript SIMD kernels for elementwise activations
  * and, from tensor-kernels.ts, GEMM, convolution, pooling and the optimizer
- * updates (float32); the js reference for everything else (float64 arrays,
- * activations or parameters without a kernel, bias, reductions and losses).
+ * updates, and from reduce-kernels.ts softmax, log-softmax, the softmax
+ * cross-entropy and the axis sum and max (float32); the js reference for
+ * everything else (float64 arrays, activations or parameters without a kernel).
  *
  * Memory is a WasmHeap (heap.ts) that never grows after it is made, so
  * arrays resident in it (resident.ts; tensors made inside tidy(), weights,
@@ -25,6 +26,7 @@ import {
   simdSupported,
 } from './loader.js';
 import { createParamGrads } from './param-grads.js';
+import { createReductionKernels } from './reduce-kernels.js';
 import { createResidentStorage } from './resident.js';
 import { createTensorKernels } from './tensor-kernels.js';
 
@@ -75,6 +77,7 @@ export function createWasmBackend(mod: KernelModule): Backend {
     // Everything without a wasm kernel yet is the js reference.
     ...jsBackend,
     ...createTensorKernels(mod, heap, ownsWhole, unary),
+    ...createReductionKernels(mod, heap),
     unaryParamGrads: createParamGrads(ew),
     ...unary,
     ...resident,

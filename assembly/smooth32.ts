@@ -1,20 +1,26 @@
 // Smooth activations in float32 lanes. Where plain float32 would lose the
 // 4-ULP bound, the kernels take care: an exponent argument that float32 would
-// round is reduced exactly (expScaled, expNegSplit) or in float64 lanes (GELU's
-// tanh form), and a derivative that crosses 0 is taken near its root as u·p(u),
-// a fitted polynomial (scripts/fit_kernels.py).
+// round is reduced exactly (expScaled, expHalfSplit) or in float64 lanes (GELU's
+// tanh form), and a derivative that crosses 0 is taken as a product with the
+// distance to its root (GELU, swish) or near the root as u·p(u), a fitted
+// polynomial (scripts/fit_kernels.py). Derivatives, whose bound is 1e-5, take a
+// cheaper exponential (expLow) where it keeps them within it.
 //
 // The loops take two vectors a turn, both computed before either is stored, so
 // that V8's code overlaps their exponentials and divisions: 10-25 % faster than
 // one vector a turn (or two, each stored as soon as computed).
 import {
+  biased,
+  expHalfSplit,
+  expLow,
   expm1Neg,
+  expm1Reduced,
   expNeg,
-  expNegSplit,
-  expNegSplit3,
   expReduced,
   expScaled,
   expScaled1,
+  expWide,
+  magic,
 } from './exp32';
 import { log1pUnit } from './log32';
 import { absOf, at32, at64, atLeast, atMost, K, k, kc, negAbs, sel, signBits } from './vec';
@@ -25,11 +31,22 @@ import { hi64, lo64, narrow } from './wide';
   v128.store(gx + i, f32x4.mul(v128.load(gy + i), d));
 }
 
-/** σ(x) = e/(1 + e) below 0 and 1/(1 + e) above, with e = e^{-|x|} (never overflows). */
+/** The clamps of the sigmoid kernels (a v128.const costs three instructions at every use). */
+const SIG = memory.data<f32>([-87.0, 88.5]);
+const enum SG {
+  FLOOR,
+  TOP,
+}
+
+/**
+ * σ(x) = 1/(1 + e^{−x}), x clamped to [−88.5, 87]: e^{−x} keeps its relative
+ * precision on both sides, 1/(1 + e) is exactly 1 from x = 17 on, and from
+ * x = −88.4 down e^{−x} is ∞ and σ is 0 (below FLT_MIN from x = −87.3).
+ */
 // @ts-ignore: decorator
 @inline function sigmoidOf(v: v128): v128 {
-  const e = expNeg(negAbs(v));
-  return f32x4.div(sel(f32x4.lt(v, k(0.0)), e, kc(K.ONE)), f32x4.add(kc(K.ONE), e));
+  const z = atMost(atLeast(v128.xor(v, kc(K.SIGN)), at32(SIG, SG.FLOOR)), at32(SIG, SG.TOP));
+  return f32x4.div(kc(K.ONE), f32x4.add(kc(K.ONE), expWide(z)));
 }
 
 export function sigmoid_f(x: usize, y: usize, n: i32): void {
@@ -44,10 +61,13 @@ export function sigmoid_f(x: usize, y: usize, n: i32): void {
   if (i < m) v128.store(y + i, sigmoidOf(v128.load(x + i)));
 }
 
-/** σ'(x) = σ(x)σ(−x) = e/(1 + e)², symmetric, so the tail is kept on both sides. */
+/**
+ * σ'(x) = σ(x)σ(−x) = e/(1 + e)², e = e^{−|x|}, symmetric, so the tail is kept on
+ * both sides (−|x| clamped to −87, where σ' is 1.6e-38).
+ */
 // @ts-ignore: decorator
 @inline function sigmoidDx(v: v128): v128 {
-  const e = expNeg(negAbs(v));
+  const e = expLow(atLeast(negAbs(v), at32(SIG, SG.FLOOR)));
   const q = f32x4.add(kc(K.ONE), e);
   return f32x4.div(e, f32x4.mul(q, q));
 }
@@ -133,25 +153,40 @@ export function tanh_by(s: usize, gy: usize, gx: usize, n: i32): void {
   return sel(f32x4.gt(v, k(0.0)), f32x4.mul(v, ps), neg);
 }
 
+/** elu itself, ps = is = 1: the two products by 1 left out (the results are the same). */
+// @ts-ignore: decorator
+@inline function elu1Of(v: v128, ns: v128): v128 {
+  return sel(f32x4.gt(v, k(0.0)), v, f32x4.mul(ns, expm1Neg(v)));
+}
+
 export function elu_f(x: usize, y: usize, n: i32, ps: f32, ns: f32, is: f32): void {
   const vps = f32x4.splat(ps);
   const vns = f32x4.splat(ns);
   const vis = f32x4.splat(is);
   const m = <usize>n << 2;
   let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = eluOf(v128.load(x + i), vps, vns, vis);
-    const b = eluOf(v128.load(x + i, 16), vps, vns, vis);
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
+  if (ps == 1 && is == 1) {
+    for (; i + 32 <= m; i += 32) {
+      const a = elu1Of(v128.load(x + i), vns);
+      const b = elu1Of(v128.load(x + i, 16), vns);
+      v128.store(y + i, a);
+      v128.store(y + i, b, 16);
+    }
+  } else {
+    for (; i + 32 <= m; i += 32) {
+      const a = eluOf(v128.load(x + i), vps, vns, vis);
+      const b = eluOf(v128.load(x + i, 16), vps, vns, vis);
+      v128.store(y + i, a);
+      v128.store(y + i, b, 16);
+    }
   }
   if (i < m) v128.store(y + i, eluOf(v128.load(x + i), vps, vns, vis));
 }
 
-/** f' = ps above 0, nd·e^{is·x} at and below 0 (nd = ns·is; elu'(0) = α as in PyTorch). */
+/** f' = ps above 0, nd·e^{is·x} at and below 0 (nd = ns·is; elu'(0) = α as in PyTorch; is·x clamped to −87). */
 // @ts-ignore: decorator
 @inline function eluDx(v: v128, ps: v128, nd: v128, is: v128): v128 {
-  const neg = f32x4.mul(nd, expNeg(f32x4.mul(v, is)));
+  const neg = f32x4.mul(nd, expLow(atLeast(f32x4.mul(v, is), at32(SIG, SG.FLOOR))));
   return sel(f32x4.gt(v, k(0.0)), ps, neg);
 }
 
@@ -242,28 +277,29 @@ export function log_sigmoid_by(s: usize, gy: usize, gx: usize, n: i32): void {
 
 /** 2^−24, undoing expScaled's scale. */
 const UNSCALE: f32 = 5.960464477539063e-8;
-/** β·a below −104 is the end of expScaled's range; |x·σ(βx)| < FLT_MIN there (for β >= 2^−16). */
-const GATE_FLOOR: f64 = -104.0;
-/** z0 where swish'(z/β) = σ(z)(1 + z·σ(−z)) crosses 0: the root of 1 + z·σ(−z) (mpmath). */
-const Z0: f64 = -1.2784645427610737;
 /**
- * Near z0, 1 + e + z (below) cancels: swish' is taken there as u·p(u), with
- * u = β(x − z0/β) and p(u) ≈ D(z0 + u)/u on |u| <= 1/16, D(z) = σ(z)(1 + z·σ(−z))
- * (1.4e-7 relative with these float32 coefficients; scripts/fit_kernels.py).
+ * The floor of β·a = −β|x|: there n = round(β·a·log2 e) = −151, so that
+ * expScaled's 2^(n+24) and with it the tail are 0; |x·σ(βx)| < FLT_MIN from
+ * β·a = −104 on.
  */
-const P3: f32 = -0.015222158282995224;
-const P2: f32 = 0.018855465576052666;
-const P1: f32 = 0.14664879441261292;
-const P0: f32 = 0.2178117036819458;
+const GATE_FLOOR: f64 = -105.0;
+/** t0 = −z0, where swish'(z/β) = D(z) = σ(z)(1 + z·σ(−z)) crosses 0: the root of 1 + e^{−t} − t (mpmath). */
+const T0: f64 = 1.2784645427610737;
+/** e0 = e^{−t0} = t0 − 1. */
+const E0: f32 = 0.27846455574035645;
+/** ln 2 in float32, for the derivative's reduction (its bound is 1e-5). */
+const LN2: f32 = 0.6931471824645996;
+/** Beyond β|x| = 25, |D(−β|x|)| < 1e-9: the derivative kernel clamps there. */
+const GATE_DMAX: f64 = 25.0;
+
+/** The half-width of the u·p(u) root patches of the other derivative kernels. */
 const ROOT_RADIUS: f32 = 0.0625;
 
-const SWISH = memory.data<f32>([UNSCALE, P3, P2, P1, P0, ROOT_RADIUS]);
+const SWISH = memory.data<f32>([UNSCALE, E0, LN2, ROOT_RADIUS]);
 const enum S {
   UNSCALE,
-  P3,
-  P2,
-  P1,
-  P0,
+  E0,
+  LN2,
   ROOT_RADIUS,
 }
 
@@ -277,6 +313,7 @@ const enum G {
   FLOOR,
   X0_HI,
   X0_LO,
+  XMAX,
 }
 
 // @ts-ignore: decorator
@@ -296,13 +333,13 @@ const enum G {
 
 /**
  * expScaled's constants for β (kb = β·log2 e; ln2/β as a 16-bit head and a
- * tail), the floor of −|x| (β·a >= −104), and the root of swish' in x, z0/β,
- * in two parts.
+ * tail), the floor of −|x| (β·a >= −105), the root of swish'(−|x|) in |x|,
+ * t0/β, in two parts, and the derivative's clamp 25/β.
  */
 function gate(beta: f64): void {
   const c = 0.6931471805599453 / beta;
   const cHi = reinterpret<f32>(reinterpret<u32>(<f32>c) & 0xffffff00);
-  const x0 = Z0 / beta;
+  const x0 = T0 / beta;
   const x0Hi = <f32>x0;
   setGate(G.KB, <f32>(beta * 1.4426950408889634));
   setGate(G.C_HI, cHi);
@@ -311,6 +348,7 @@ function gate(beta: f64): void {
   setGate(G.FLOOR, <f32>(GATE_FLOOR / beta));
   setGate(G.X0_HI, x0Hi);
   setGate(G.X0_LO, <f32>(x0 - <f64>x0Hi));
+  setGate(G.XMAX, <f32>(GATE_DMAX / beta));
 }
 
 /** 2^24·e^{β·ac}, ac = −|x| clamped to the floor. */
@@ -322,15 +360,28 @@ function gate(beta: f64): void {
 /**
  * swish x·σ(βx) for 2^−10 <= β <= 2^10: x/(1 + e) above 0 and x·e/(1 + e) below,
  * e = e^{−β|x|}. Below 0 the product x·e is formed from the scaled exponential
- * (2^24·e stays normal where e is subnormal and x·e is not), then unscaled.
- * Beyond the floor (x → −∞) the result is −0.
+ * (2^24·e stays normal where e is subnormal and x·e is not), then unscaled; x
+ * is clamped to the floor there, where the scaled exponential is 0, so that
+ * x → −∞ gives −0.
  */
 // @ts-ignore: decorator
 @inline function swishOf(v: v128): v128 {
-  const es = gateExp(atLeast(negAbs(v), kg(G.FLOOR)));
-  const below = f32x4.mul(f32x4.mul(v, es), ks(S.UNSCALE));
-  let num = sel(f32x4.lt(v, k(0.0)), below, v);
-  num = sel(f32x4.lt(v, kg(G.FLOOR)), kc(K.SIGN), num);
+  const a = atLeast(negAbs(v), kg(G.FLOOR));
+  return swishTail(v, a, gateExp(a));
+}
+
+/** silu (β = 1): the same, with expScaled1, which needs no product by β (the results are the same). */
+// @ts-ignore: decorator
+@inline function siluOf(v: v128): v128 {
+  const a = atLeast(negAbs(v), kg(G.FLOOR));
+  return swishTail(v, a, expScaled1(a));
+}
+
+/** From a = −|x| clamped and es = 2^24·e^{β·a}; below 0, a is x clamped. */
+// @ts-ignore: decorator
+@inline function swishTail(v: v128, a: v128, es: v128): v128 {
+  const below = f32x4.mul(f32x4.mul(a, es), ks(S.UNSCALE));
+  const num = sel(f32x4.lt(v, k(0.0)), below, v);
   return f32x4.div(num, f32x4.add(kc(K.ONE), f32x4.mul(es, ks(S.UNSCALE))));
 }
 
@@ -338,38 +389,48 @@ export function swish_f(x: usize, y: usize, n: i32, beta: f64): void {
   gate(beta);
   const m = <usize>n << 2;
   let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = swishOf(v128.load(x + i));
-    const b = swishOf(v128.load(x + i, 16));
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
+  if (beta == 1.0) {
+    for (; i + 32 <= m; i += 32) {
+      const a = siluOf(v128.load(x + i));
+      const b = siluOf(v128.load(x + i, 16));
+      v128.store(y + i, a);
+      v128.store(y + i, b, 16);
+    }
+  } else {
+    for (; i + 32 <= m; i += 32) {
+      const a = swishOf(v128.load(x + i));
+      const b = swishOf(v128.load(x + i, 16));
+      v128.store(y + i, a);
+      v128.store(y + i, b, 16);
+    }
   }
   if (i < m) v128.store(y + i, swishOf(v128.load(x + i)));
 }
 
 /**
- * swish' = σ(z)(1 + z·σ(−z)), z = βx: e(1 + e + z)/(1 + e)² below 0 and
- * (1 + e + |z|·e)/(1 + e)² above, e = e^{−|z|}, with |z| taken from the clamped
- * argument so that no infinity meets a 0. Near z0, where 1 + e + z cancels, u·p(u).
+ * swish' = D(z), z = βx, D(z) = σ(z)(1 + z·σ(−z)) = 1 − D(−z): D(−t) below 0 and
+ * 1 − D(−t) above, t = β|x|. D(−t) = e(1 + e − t)/(1 + e)², e = e^{−t}, and
+ * 1 + e − t, which crosses 0 at t0, is taken as (e − e0) − δ with δ = t − t0
+ * formed from |x| − t0/β (exact near the root) and e = e0·e^{−δ}, so that
+ * e − e0 = e0·(2^n(1 + m) − 1), m = e^ρ − 1, keeps its digits where n = 0 and
+ * δ is small: relative precision on both sides of the root, without a patch.
  */
 // @ts-ignore: decorator
 @inline function swishDx(v: v128): v128 {
-  const ac = atLeast(negAbs(v), kg(G.FLOOR));
-  const e = f32x4.mul(gateExp(ac), ks(S.UNSCALE));
+  const ax = atMost(absOf(v), kg(G.XMAX));
+  const y = f32x4.mul(f32x4.add(f32x4.sub(kg(G.X0_HI), ax), kg(G.X0_LO)), kg(G.BETA)); // −δ
+  const tb = biased(y);
+  const nf = f32x4.sub(tb, magic());
+  const m = expm1Reduced(f32x4.sub(y, f32x4.mul(nf, ks(S.LN2))));
+  const s0 = f32x4.mul(i32x4.shl(tb, 23), ks(S.E0)); // e0·2^n
+  const a = f32x4.mul(s0, m);
+  const e = f32x4.add(s0, a);
+  const g = f32x4.add(f32x4.add(f32x4.sub(s0, ks(S.E0)), a), y); // 1 + e − t
   const q = f32x4.add(kc(K.ONE), e);
-  const zn = f32x4.mul(ac, kg(G.BETA)); // −|z|
-  const num = sel(
-    f32x4.lt(v, k(0.0)),
-    f32x4.mul(e, f32x4.add(q, zn)),
-    f32x4.sub(q, f32x4.mul(zn, e)),
-  );
-  const d = f32x4.div(num, f32x4.mul(q, q));
-  const u = f32x4.mul(f32x4.sub(f32x4.sub(v, kg(G.X0_HI)), kg(G.X0_LO)), kg(G.BETA));
-  let p = f32x4.add(f32x4.mul(ks(S.P3), u), ks(S.P2));
-  p = f32x4.add(f32x4.mul(p, u), ks(S.P1));
-  p = f32x4.add(f32x4.mul(p, u), ks(S.P0));
-  const near = f32x4.lt(absOf(u), ks(S.ROOT_RADIUS));
-  return sel(near, f32x4.mul(u, p), d);
+  const dm = f32x4.div(f32x4.mul(e, g), f32x4.mul(q, q));
+  // h + (±dm): the sign of dm flipped and h = 1 where the sign bit of x is clear.
+  const flip = v128.andnot(kc(K.SIGN), v);
+  return f32x4.add(v128.and(i32x4.shr_s(flip, 31), kc(K.ONE)), v128.xor(dm, flip));
 }
 
 export function swish_b(s: usize, gy: usize, gx: usize, n: i32, beta: f64): void {
@@ -386,134 +447,120 @@ export function swish_b(s: usize, gy: usize, gx: usize, n: i32, beta: f64): void
 }
 
 // GELU x·Φ(x), Φ(x) = erfc(−x/√2)/2. With t = |x| and Q(t) = Φ(−t) (the lower
-// tail, never 1 − something small): gelu(x) = −t·Q(t) below 0 and x − x·Q(t)
-// above. e^{−t²/2} is formed from t² in two parts so that it keeps full
-// precision down to e^{−87}; the rest, e^{t²/2}·Q(t)·(a + t), is smooth, without
-// zeros and between 0.40 and 0.98 on t in [0, 13.25], and is fitted in
-// u = (t − 3)/(t + 3). The forward kernel takes it as e^{L(u)} inside the same
-// exponential, so that Q(t)(a + t) carries one rounding, not three.
+// tail, never 1 − something small), gelu(x) = max(x, 0) − t·Q(t) on both sides:
+// −t·Q(t) below 0, x − x·Q(x) above.
+//
+// Forward: e^{−t²/2} is formed from t² in two parts so that it keeps full
+// precision down to e^{−87}; the rest, t·e^{t²/2}·Q(t) = w·e^{L} with
+// w = t/(t + k), L smooth and 0 at t = 0, is taken inside the same
+// exponential, 2L = w·P(w − 1/2) with P a polynomial: t·Q(t) = w·e^{−t²/2 + L}
+// carries few roundings, and near 0, where L is small, L keeps its digits.
+//
+// Backward: gelu'(x) = Φ(x) + x·φ(x) = 1 − gelu'(−x), and gelu'(−t) =
+// e^{−t²/2}(x1 − t)F(t) with −x1 the root of gelu' and F = N/M a rational
+// function without zeros: relative precision everywhere, the root included, from one exponential
+// (the bound there is 1e-5, so −t²/2 in float32 is precise enough).
 
-/** Beyond |x| = 13.25, e^{−t²/2} is flushed: |gelu(x)| < FLT_MIN there below 0 (from −13.2 on). */
-const GELU_TMAX: f32 = 13.25;
+/** Beyond |x| = 13.2 (where |gelu| < FLT_MIN below 0), 2^n is 0: see T_MAX in scripts/fit_kernels.py. */
+const GELU_TMAX: f32 = 13.199999809265137;
 /** th = t with its 12 low mantissa bits cleared: th² is exact in float32. */
 const HEAD_MASK: i32 = 0xfffff000;
-const MAP_K: f32 = 3.0;
-/**
- * The shape factor a + t: e^{L} = Q(t)(a + t) is a/2 = 0.98 near t = 0, at the
- * top of its binade, where a rounding costs least.
- */
-const SHAPE_A: f32 = 1.96;
-// L(u) = ln(e^{t²/2}·Q(t)·(a + t)), 5.1e-8 absolute with float32 Horner; G(u)
-// = e^{L(u)} for the derivative, 8.3e-8 relative (scripts/fit_kernels.py).
-const L11: f32 = 7.314206595765427e-5;
-const L10: f32 = 7.121667294995859e-5;
-const L9: f32 = -0.0004913281882181764;
-const L8: f32 = -0.000693253125064075;
-const L7: f32 = 0.0017649413784965873;
-const L6: f32 = 0.0033282109070569277;
-const L5: f32 = -0.006813351064920425;
-const L4: f32 = -0.015459896065294743;
-const L3: f32 = 0.04500063508749008;
-const L2: f32 = 0.04949101433157921;
-const L1: f32 = -0.48891451954841614;
-const L0: f32 = -0.5063204765319824;
-const G10: f32 = 4.891665594186634e-5;
-const G9: f32 = 6.377487443387508e-5;
-const G8: f32 = -0.00036643861676566303;
-const G7: f32 = -0.0006699952646158636;
-const G6: f32 = 0.002051269868388772;
-const G5: f32 = 0.003945892211049795;
-const G4: f32 = -0.016840828582644463;
-const G3: f32 = 0.0007994284387677908;
-const G2: f32 = 0.10186373442411423;
-const G1: f32 = -0.29467326402664185;
-const G0: f32 = 0.602709174156189;
-const INV_SQRT_2PI: f32 = 0.3989422804014327;
-/** x1 where gelu' = Φ(x) + x·φ(x) crosses 0 (mpmath), as head and tail. */
-const X1_HI: f32 = -0.7517915368080139;
-const X1_LO: f32 = 1.211444988769017e-8;
-// Near x1, Φ(x) + x·φ(x) cancels: gelu' is taken there as u·p(u), u = x − x1,
-// p(u) ≈ gelu'(x1 + u)/u on |u| <= 1/16 (1.8e-7 relative).
-const D3: f32 = -0.11393240094184875;
-const D2: f32 = -0.018242914229631424;
-const D1: f32 = 0.38828492164611816;
-const D0: f32 = 0.43149399757385254;
+const MAP_K: f32 = 2.0;
+// 2L = w·P(v), v = w − 1/2, L = ln(e^{t²/2}·Q(t)·(t + k)·2/k), 0 at t = 0: w·e^{L}
+// is t·e^{t²/2}·Q(t) within 1.1e-7 relative, the roundings of w, v and Horner's
+// in float32 included (scripts/fit_kernels.py).
+const P9: f32 = 0.39566534757614136;
+const P8: f32 = 0.6061750650405884;
+const P7: f32 = 0.03324015066027641;
+const P6: f32 = -0.5581453442573547;
+const P5: f32 = -0.4522228240966797;
+const P4: f32 = 0.15827341377735138;
+const P3: f32 = 0.5910161733627319;
+const P2: f32 = 0.27749860286712646;
+const P1: f32 = -0.7677785754203796;
+const P0: f32 = -1.5875599384307861;
+/** Beyond |x| = 7, |gelu'(−|x|)| < 1e-10: t is clamped there for the derivative. */
+const GELU_DMAX: f32 = 7.0;
+/** −log2(e)/2: e^{−t²/2} = 2^{t²·this}. */
+const NEG_HALF_LOG2E: f32 = -0.7213475204444817;
+/** 1.5·2^23 + 127 (see exp32.ts MAGIC). */
+const MAGIC: f32 = 12583039.0;
+/** x1 = −(root of gelu') (mpmath), as head and tail. */
+const X1_HI: f32 = 0.7517915368080139;
+const X1_LO: f32 = -1.211444988769017e-8;
+// F(t) = N(t)/M(t), M monic: 4.1e-7 relative on [0, 7].
+const FN3: f32 = 0.39884859323501587;
+const FN2: f32 = 2.693342685699463;
+const FN1: f32 = 7.112698554992676;
+const FN0: f32 = 7.825522422790527;
+const FM2: f32 = 5.993631839752197;
+const FM1: f32 = 13.819925308227539;
+const FM0: f32 = 11.766321182250977;
+// 2^r = 1 + r·q(r) on |r| <= 1/2, q of degree 3: 2.9e-6 relative.
+const B3: f32 = 0.00958284456282854;
+const B2: f32 = 0.055906444787979126;
+const B1: f32 = 0.24024099111557007;
+const B0: f32 = 0.6931241750717163;
 
 const GELU = memory.data<f32>([
   GELU_TMAX,
-  -0.5,
   MAP_K,
-  0.5 * MAP_K,
-  SHAPE_A,
-  L11,
-  L10,
-  L9,
-  L8,
-  L7,
-  L6,
-  L5,
-  L4,
-  L3,
-  L2,
-  L1,
-  L0,
-  G10,
-  G9,
-  G8,
-  G7,
-  G6,
-  G5,
-  G4,
-  G3,
-  G2,
-  G1,
-  G0,
-  INV_SQRT_2PI,
+  P9,
+  P8,
+  P7,
+  P6,
+  P5,
+  P4,
+  P3,
+  P2,
+  P1,
+  P0,
+  GELU_DMAX,
+  NEG_HALF_LOG2E,
+  MAGIC,
   X1_HI,
   X1_LO,
-  D3,
-  D2,
-  D1,
-  D0,
-  ROOT_RADIUS,
+  FN3,
+  FN2,
+  FN1,
+  FN0,
+  FM2,
+  FM1,
+  FM0,
+  B3,
+  B2,
+  B1,
+  B0,
 ]);
 const enum E {
   TMAX,
-  MINUS_HALF,
   MAP_K,
-  HALF_K,
-  SHAPE_A,
-  L11,
-  L10,
-  L9,
-  L8,
-  L7,
-  L6,
-  L5,
-  L4,
-  L3,
-  L2,
-  L1,
-  L0,
-  G10,
-  G9,
-  G8,
-  G7,
-  G6,
-  G5,
-  G4,
-  G3,
-  G2,
-  G1,
-  G0,
-  INV_SQRT_2PI,
+  P9,
+  P8,
+  P7,
+  P6,
+  P5,
+  P4,
+  P3,
+  P2,
+  P1,
+  P0,
+  DMAX,
+  NEG_HALF_LOG2E,
+  MAGIC,
   X1_HI,
   X1_LO,
-  D3,
-  D2,
-  D1,
-  D0,
-  ROOT_RADIUS,
+  FN3,
+  FN2,
+  FN1,
+  FN0,
+  FM2,
+  FM1,
+  FM0,
+  B3,
+  B2,
+  B1,
+  B0,
 }
 const MASKS = memory.data<i32>([HEAD_MASK]);
 
@@ -522,91 +569,36 @@ const MASKS = memory.data<i32>([HEAD_MASK]);
   return at32(GELU, i);
 }
 
-/** c·p + q, one Horner step. */
+/** p·u + c, one Horner step. */
 // @ts-ignore: decorator
 @inline function step(p: v128, u: v128, c: E): v128 {
   return f32x4.add(f32x4.mul(p, u), ke(c));
 }
 
-/** t = |x| clamped to GELU_TMAX (NaN stays NaN). */
-// @ts-ignore: decorator
-@inline function geluT(x: v128): v128 {
-  return atMost(absOf(x), ke(E.TMAX));
-}
-
-/** −th²/2, exact. */
-// @ts-ignore: decorator
-@inline function sqHead(t: v128): v128 {
-  const th = v128.and(t, at32(MASKS, 0));
-  return f32x4.mul(f32x4.mul(th, th), ke(E.MINUS_HALF));
-}
-
-/** The rest of −t²/2: −(t − th)(t + th)/2. */
-// @ts-ignore: decorator
-@inline function sqTail(t: v128): v128 {
-  const th = v128.and(t, at32(MASKS, 0));
-  return f32x4.mul(f32x4.mul(f32x4.sub(t, th), f32x4.add(t, th)), ke(E.MINUS_HALF));
-}
-
 /**
- * u = (t − k)/(t + k). Below k/2, t − k would round away low digits of t, to
- * which u near −1 is most sensitive: u is 2t/(t + k) − 1 there instead. From
- * k/2 to 2k, t − k is exact.
- */
-// @ts-ignore: decorator
-@inline function mapU(t: v128): v128 {
-  const small = f32x4.lt(t, ke(E.HALF_K));
-  const q = f32x4.div(sel(small, t, f32x4.sub(t, ke(E.MAP_K))), f32x4.add(t, ke(E.MAP_K)));
-  return sel(small, f32x4.sub(f32x4.add(q, q), kc(K.ONE)), q);
-}
-
-// @ts-ignore: decorator
-@inline function logShape(u: v128): v128 {
-  let p = step(ke(E.L11), u, E.L10);
-  p = step(p, u, E.L9);
-  p = step(p, u, E.L8);
-  p = step(p, u, E.L7);
-  p = step(p, u, E.L6);
-  p = step(p, u, E.L5);
-  p = step(p, u, E.L4);
-  p = step(p, u, E.L3);
-  p = step(p, u, E.L2);
-  p = step(p, u, E.L1);
-  return step(p, u, E.L0);
-}
-
-// @ts-ignore: decorator
-@inline function shape(u: v128): v128 {
-  let p = step(ke(E.G10), u, E.G9);
-  p = step(p, u, E.G8);
-  p = step(p, u, E.G7);
-  p = step(p, u, E.G6);
-  p = step(p, u, E.G5);
-  p = step(p, u, E.G4);
-  p = step(p, u, E.G3);
-  p = step(p, u, E.G2);
-  p = step(p, u, E.G1);
-  return step(p, u, E.G0);
-}
-
-/** All ones where the sign bit of x is set (−0 included). */
-// @ts-ignore: decorator
-@inline function signMask(x: v128): v128 {
-  return i32x4.shr_s(x, 31);
-}
-
-/**
- * GELU (μ = 0, σ = 1). The tail product uses x clamped to ±13.25, so that
- * −∞ gives −0 and +∞ gives ∞ − 0; it is (x·E)/(a + t) with E = Q(t)(a + t),
- * where x·E stays normal while Q(t) alone would be subnormal.
+ * GELU (μ = 0, σ = 1): max(x, 0) − w·e^{z}, w = t/(t + k), z = −t²/2 + L(v),
+ * taken in doubled units by expHalfSplit from th² (exact), (t − th)(t + th) and
+ * 2L. t is clamped to 13.2, where n = −127 and 2^n is 0, so that ±∞ give ∞ − 0
+ * and 0 − 0. The tail w·e^{z} is normal wherever the result is.
  */
 // @ts-ignore: decorator
 @inline function geluOf(v: v128): v128 {
-  const t = geluT(v);
-  const qs = expNegSplit3(sqHead(t), logShape(mapU(t)), sqTail(t));
-  const p = f32x4.div(f32x4.mul(v128.or(t, signBits(v)), qs), f32x4.add(ke(E.SHAPE_A), t));
-  // p below 0; x − p above, as max(x, −0) + (−p) with p's sign flipped where x's sign bit is clear.
-  return f32x4.add(atLeast(v, kc(K.SIGN)), v128.xor(p, v128.andnot(kc(K.SIGN), v)));
+  const t = atMost(absOf(v), ke(E.TMAX));
+  const th = v128.and(t, at32(MASKS, 0));
+  const lo2 = f32x4.mul(f32x4.sub(t, th), f32x4.add(t, th));
+  const w = f32x4.div(t, f32x4.add(t, ke(E.MAP_K)));
+  const c = f32x4.sub(w, kc(K.HALF));
+  let p = step(ke(E.P9), c, E.P8);
+  p = step(p, c, E.P7);
+  p = step(p, c, E.P6);
+  p = step(p, c, E.P5);
+  p = step(p, c, E.P4);
+  p = step(p, c, E.P3);
+  p = step(p, c, E.P2);
+  p = step(p, c, E.P1);
+  p = step(p, c, E.P0);
+  const e = expHalfSplit(f32x4.mul(th, th), f32x4.mul(w, p), lo2);
+  return f32x4.sub(atLeast(v, k(0.0)), f32x4.mul(w, e));
 }
 
 export function gelu_f(x: usize, y: usize, n: i32): void {
@@ -622,22 +614,30 @@ export function gelu_f(x: usize, y: usize, n: i32): void {
 }
 
 /**
- * GELU' = Φ(x) + x·φ(x): with m = e^{−t²/2}(t/√(2π) − R(t)), R(t) = G(u)/(a + t),
- * −m below 0 and 1 + m above. Near x1, where −m cancels, u·p(u).
+ * GELU' = h ± m, m = gelu'(−t) = 2^{t²·(−log2 e/2)}·(x1 − t)·N(t)/M(t): m below
+ * 0 (h = 0) and 1 − m above (h = 1). The exponent y is split as n + r with
+ * r = y − n exact, 2^n from the bits of y + MAGIC.
  */
 // @ts-ignore: decorator
 @inline function geluDx(v: v128): v128 {
-  const t = geluT(v);
-  const r = f32x4.div(shape(mapU(t)), f32x4.add(ke(E.SHAPE_A), t));
-  const e = expNegSplit(sqHead(t), sqTail(t));
-  const mm = f32x4.mul(e, f32x4.sub(f32x4.mul(t, ke(E.INV_SQRT_2PI)), r));
-  const d = sel(signMask(v), f32x4.neg(mm), f32x4.add(kc(K.ONE), mm));
-  const u = f32x4.sub(f32x4.sub(v, ke(E.X1_HI)), ke(E.X1_LO));
-  let p = step(ke(E.D3), u, E.D2);
-  p = step(p, u, E.D1);
-  p = step(p, u, E.D0);
-  const near = f32x4.lt(absOf(u), ke(E.ROOT_RADIUS));
-  return sel(near, f32x4.mul(u, p), d);
+  const t = atMost(absOf(v), ke(E.DMAX));
+  const y = f32x4.mul(f32x4.mul(t, t), ke(E.NEG_HALF_LOG2E));
+  const tm = f32x4.add(y, ke(E.MAGIC));
+  const r = f32x4.sub(y, f32x4.sub(tm, ke(E.MAGIC)));
+  let p = step(ke(E.B3), r, E.B2);
+  p = step(p, r, E.B1);
+  p = step(p, r, E.B0);
+  const e = f32x4.mul(i32x4.shl(tm, 23), f32x4.add(f32x4.mul(p, r), kc(K.ONE)));
+  const dx = f32x4.add(f32x4.sub(ke(E.X1_HI), t), ke(E.X1_LO));
+  let nn = step(ke(E.FN3), t, E.FN2);
+  nn = step(nn, t, E.FN1);
+  nn = step(nn, t, E.FN0);
+  let mm = step(f32x4.add(t, ke(E.FM2)), t, E.FM1);
+  mm = step(mm, t, E.FM0);
+  const g = f32x4.div(f32x4.mul(e, f32x4.mul(dx, nn)), mm);
+  // h + (±g): the sign of g flipped and h = 1 where the sign bit of x is clear.
+  const flip = v128.andnot(kc(K.SIGN), v);
+  return f32x4.add(v128.and(i32x4.shr_s(flip, 31), kc(K.ONE)), v128.xor(g, flip));
 }
 
 export function gelu_b(s: usize, gy: usize, gx: usize, n: i32): void {

@@ -9,7 +9,8 @@
  * wasm memory is a block of it: the activation kernels' scratch, the GEMM's
  * packing workspace, the per-call arena, and the storage of resident tensors
  * (see residentAlloc in backend.ts). When the heap is full, callers fall back
- * to ordinary arrays and copies, never to growing.
+ * to ordinary arrays and copies, never to growing. A shared memory (Node's:
+ * loader.ts) is made at its capacity already, from the same list.
  *
  * Blocks are 64-byte aligned and sized in whole 64-byte lines, so a kernel
  * that works in whole vectors may run past the end of an array that fills
@@ -17,7 +18,8 @@
  * (a training loop asks for the same sizes every step) and are merged with
  * their neighbours when nothing else fits.
  */
-const PAGE = 65536;
+/** Bytes of a WebAssembly page. */
+export const PAGE = 65536;
 const LINE = 64;
 
 function lines(bytes: number): number {
@@ -25,7 +27,7 @@ function lines(bytes: number): number {
 }
 
 /** Capacities tried in turn (MiB): hosts that refuse a large reservation get a smaller heap. */
-const CAPACITIES_MIB = [1024, 512, 256, 128];
+export const CAPACITIES_MIB: readonly number[] = [1024, 512, 256, 128];
 
 export class WasmHeap {
   readonly memory: WebAssembly.Memory;

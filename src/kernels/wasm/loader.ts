@@ -9,6 +9,7 @@
  * (threads.ts); browsers, and any host that refuses shared memory, get the
  * build that owns its memory.
  */
+import { CAPACITIES_MIB, PAGE } from './heap.js';
 import { WASM_BASE64, WASM_SHARED_BASE64 } from './module.generated.js';
 
 /** (module (func (result v128) (v128.const i32x4 0 0 0 0))) */
@@ -64,10 +65,6 @@ function wrap(
   };
 }
 
-/** Capacities of the shared memory tried in turn (MiB), as the heap tries for its own (heap.ts). */
-const SHARED_CAPACITIES_MIB = [1024, 512, 256, 128];
-const PAGES_PER_MIB = 16;
-
 /** True in Node, whose worker threads can share wasm memory with the main thread. */
 function nodeWithSharedMemory(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -80,7 +77,7 @@ function nodeWithSharedMemory(): boolean {
  * memory is unavailable.
  */
 export function instantiateSharedKernelsSync(
-  capacitiesMiB: readonly number[] = SHARED_CAPACITIES_MIB,
+  capacitiesMiB: readonly number[] = CAPACITIES_MIB,
 ): KernelModule | undefined {
   let module: WebAssembly.Module;
   try {
@@ -89,7 +86,7 @@ export function instantiateSharedKernelsSync(
     return undefined;
   }
   for (const mib of capacitiesMiB) {
-    const pages = mib * PAGES_PER_MIB;
+    const pages = (mib * 1024 * 1024) / PAGE;
     let memory: WebAssembly.Memory;
     try {
       memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });

@@ -191,6 +191,27 @@ function workerSource(): string {
   ].join('\n');
 }
 
+/**
+ * Sleeps until ctrl[at] is `want`, waking at least every 50 ms to check the
+ * deadline and `failed` (given the value seen); false when either ends the
+ * wait first.
+ */
+function sleepUntil(
+  ctrl: Int32Array,
+  at: number,
+  want: number,
+  deadline: number,
+  failed: (seen: number) => boolean,
+): boolean {
+  for (;;) {
+    const v = Atomics.load(ctrl, at);
+    if (v === want) return true;
+    const left = deadline - performance.now();
+    if (left <= 0 || failed(v)) return false;
+    Atomics.wait(ctrl, at, v, Math.min(left, 50));
+  }
+}
+
 interface Thread {
   readonly worker: import('node:worker_threads').Worker;
   readonly slot: number;
@@ -258,15 +279,9 @@ export function createGemmThreads(
     const deadline = performance.now() + TIMEOUT_MS;
     for (const t of list) {
       const at = t.slot * SLOT.stride + SLOT.state;
-      for (;;) {
-        const s = Atomics.load(control, at);
-        if (s === 1) break;
-        const left = deadline - performance.now();
-        if (s === -1 || left <= 0) {
-          stopAll(list);
-          return false;
-        }
-        Atomics.wait(control, at, s, Math.min(left, 50));
+      if (!sleepUntil(control, at, 1, deadline, (s) => s === -1)) {
+        stopAll(list);
+        return false;
       }
     }
     threads = list;
@@ -276,18 +291,11 @@ export function createGemmThreads(
   function waitDone(t: Thread, seq: number): void {
     const at = t.slot * SLOT.stride + SLOT.done;
     for (let i = 0; i < SPIN; i++) if (Atomics.load(control, at) === seq) return;
-    const deadline = performance.now() + TIMEOUT_MS;
-    for (;;) {
-      const v = Atomics.load(control, at);
-      if (v === seq) return;
-      const left = deadline - performance.now();
-      if (left <= 0 || t.exited) {
-        off = true;
-        throw new Error(
-          `wasm gemm: worker ${t.slot} did not finish its block within ${TIMEOUT_MS} ms`,
-        );
-      }
-      Atomics.wait(control, at, v, Math.min(left, 50));
+    if (!sleepUntil(control, at, seq, performance.now() + TIMEOUT_MS, () => t.exited)) {
+      off = true;
+      throw new Error(
+        `wasm gemm: worker ${t.slot} did not finish its block within ${TIMEOUT_MS} ms`,
+      );
     }
   }
 

@@ -37,42 +37,44 @@ import { d, exp64, hi64, lo64 } from './wide';
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
 }
 
-/** Σ gy·∂(x·σ(βx))/∂β. */
-export function swish_pg(x: usize, gy: usize, n: i32, beta: f64): f64 {
-  const vb = f64x2.splat(beta);
+const SWISH = 0;
+const ELU = 1;
+const PRELU = 2;
+
+/**
+ * Σ gy·∂f/∂θ for the parameter `kind` names, two f64x2 accumulators a turn.
+ * `kind` is a constant at every call, so each export inlines one loop.
+ */
+// @ts-ignore: decorator
+@inline function sumTerms(x: usize, gy: usize, n: i32, kind: i32, beta: v128): f64 {
   let a0 = f64x2.splat(0);
   let a1 = f64x2.splat(0);
   for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
     const v = v128.load(x + i);
     const g = v128.load(gy + i);
-    a0 = f64x2.add(a0, f64x2.mul(lo64(g), swishDbeta64(lo64(v), vb)));
-    a1 = f64x2.add(a1, f64x2.mul(hi64(g), swishDbeta64(hi64(v), vb)));
+    a0 = f64x2.add(a0, f64x2.mul(lo64(g), term(lo64(v), kind, beta)));
+    a1 = f64x2.add(a1, f64x2.mul(hi64(g), term(hi64(v), kind, beta)));
   }
   return lanes(f64x2.add(a0, a1));
+}
+
+// @ts-ignore: decorator
+@inline function term(x: v128, kind: i32, beta: v128): v128 {
+  if (kind == SWISH) return swishDbeta64(x, beta);
+  return kind == ELU ? eluDalpha64(x) : preluDalpha64(x);
+}
+
+/** Σ gy·∂(x·σ(βx))/∂β. */
+export function swish_pg(x: usize, gy: usize, n: i32, beta: f64): f64 {
+  return sumTerms(x, gy, n, SWISH, f64x2.splat(beta));
 }
 
 /** Σ gy·∂elu/∂α. */
 export function elu_pg(x: usize, gy: usize, n: i32): f64 {
-  let a0 = f64x2.splat(0);
-  let a1 = f64x2.splat(0);
-  for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    const v = v128.load(x + i);
-    const g = v128.load(gy + i);
-    a0 = f64x2.add(a0, f64x2.mul(lo64(g), eluDalpha64(lo64(v))));
-    a1 = f64x2.add(a1, f64x2.mul(hi64(g), eluDalpha64(hi64(v))));
-  }
-  return lanes(f64x2.add(a0, a1));
+  return sumTerms(x, gy, n, ELU, f64x2.splat(0));
 }
 
 /** Σ gy·∂prelu/∂α. */
 export function prelu_pg(x: usize, gy: usize, n: i32): f64 {
-  let a0 = f64x2.splat(0);
-  let a1 = f64x2.splat(0);
-  for (let i: usize = 0, m = <usize>n << 2; i < m; i += 16) {
-    const v = v128.load(x + i);
-    const g = v128.load(gy + i);
-    a0 = f64x2.add(a0, f64x2.mul(lo64(g), preluDalpha64(lo64(v))));
-    a1 = f64x2.add(a1, f64x2.mul(hi64(g), preluDalpha64(hi64(v))));
-  }
-  return lanes(f64x2.add(a0, a1));
+  return sumTerms(x, gy, n, PRELU, f64x2.splat(0));
 }

@@ -31,6 +31,115 @@ import { hi64, lo64, narrow } from './wide';
   v128.store(gx + i, f32x4.mul(v128.load(gy + i), d));
 }
 
+// The loops of the kernels below: two vectors a turn, both computed before
+// either is stored (10–25 % faster than one), then the last whole vector.
+// `kind` (and `tail`) are constants at every call, so each export inlines one
+// function of x with its parameters p0..p2, and the choice costs nothing.
+
+const enum Fw {
+  SIGMOID,
+  TANH,
+  ELU,
+  /** elu with ps = is = 1 (p1 = ns): the tail still takes ELU. */
+  ELU_UNIT,
+  SOFTPLUS,
+  SWISH,
+  /** swish with β = 1: the tail still takes SWISH. */
+  SILU,
+  GELU,
+  GELU_TANH,
+  MISH,
+}
+
+const enum Bw {
+  SIGMOID,
+  TANH,
+  ELU,
+  SOFTPLUS,
+  SWISH,
+  GELU,
+  GELU_TANH,
+  MISH,
+}
+
+/** The parameters a kind does not take. */
+// @ts-ignore: decorator
+@inline function none(): v128 {
+  return i32x4(0, 0, 0, 0);
+}
+
+// @ts-ignore: decorator
+@inline function valueOf(kind: Fw, v: v128, p0: v128, p1: v128, p2: v128): v128 {
+  if (kind == Fw.SIGMOID) return sigmoidOf(v);
+  if (kind == Fw.TANH) return tanhOf(v);
+  if (kind == Fw.ELU) return eluOf(v, p0, p1, p2);
+  if (kind == Fw.ELU_UNIT) return elu1Of(v, p1);
+  if (kind == Fw.SOFTPLUS) return softplusOf(v, p0);
+  if (kind == Fw.SWISH) return swishOf(v);
+  if (kind == Fw.SILU) return siluOf(v);
+  if (kind == Fw.GELU) return geluOf(v);
+  if (kind == Fw.GELU_TANH) return gelu_tanhOf(v);
+  return mishOf(v);
+}
+
+// @ts-ignore: decorator
+@inline function derivativeOf(kind: Bw, v: v128, p0: v128, p1: v128, p2: v128): v128 {
+  if (kind == Bw.SIGMOID) return sigmoidDx(v);
+  if (kind == Bw.TANH) return tanhDx(v);
+  if (kind == Bw.ELU) return eluDx(v, p0, p1, p2);
+  if (kind == Bw.SOFTPLUS) return softplusDx(v, p0);
+  if (kind == Bw.SWISH) return swishDx(v);
+  if (kind == Bw.GELU) return geluDx(v);
+  if (kind == Bw.GELU_TANH) return gelu_tanhDx(v);
+  return mishDx(v);
+}
+
+/** y = f(x) over n lanes (a multiple of 4): `kind` in the loop, `tail` for the last odd vector. */
+// @ts-ignore: decorator
+@inline function forward(
+  x: usize,
+  y: usize,
+  n: i32,
+  kind: Fw,
+  tail: Fw,
+  p0: v128,
+  p1: v128,
+  p2: v128,
+): void {
+  const m = <usize>n << 2;
+  let i: usize = 0;
+  for (; i + 32 <= m; i += 32) {
+    const a = valueOf(kind, v128.load(x + i), p0, p1, p2);
+    const b = valueOf(kind, v128.load(x + i, 16), p0, p1, p2);
+    v128.store(y + i, a);
+    v128.store(y + i, b, 16);
+  }
+  if (i < m) v128.store(y + i, valueOf(tail, v128.load(x + i), p0, p1, p2));
+}
+
+/** gx = gy·f'(s) over n lanes (a multiple of 4). */
+// @ts-ignore: decorator
+@inline function backward(
+  s: usize,
+  gy: usize,
+  gx: usize,
+  n: i32,
+  kind: Bw,
+  p0: v128,
+  p1: v128,
+  p2: v128,
+): void {
+  const m = <usize>n << 2;
+  let i: usize = 0;
+  for (; i + 32 <= m; i += 32) {
+    const a = derivativeOf(kind, v128.load(s + i), p0, p1, p2);
+    const b = derivativeOf(kind, v128.load(s + i, 16), p0, p1, p2);
+    scaleGrad(gy, gx, i, a);
+    scaleGrad(gy, gx, i + 16, b);
+  }
+  if (i < m) scaleGrad(gy, gx, i, derivativeOf(kind, v128.load(s + i), p0, p1, p2));
+}
+
 /** The clamps of the sigmoid kernels (a v128.const costs three instructions at every use). */
 const SIG = memory.data<f32>([-87.0, 88.5]);
 const enum SG {
@@ -50,15 +159,7 @@ const enum SG {
 }
 
 export function sigmoid_f(x: usize, y: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = sigmoidOf(v128.load(x + i));
-    const b = sigmoidOf(v128.load(x + i, 16));
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
-  }
-  if (i < m) v128.store(y + i, sigmoidOf(v128.load(x + i)));
+  forward(x, y, n, Fw.SIGMOID, Fw.SIGMOID, none(), none(), none());
 }
 
 /**
@@ -73,15 +174,7 @@ export function sigmoid_f(x: usize, y: usize, n: i32): void {
 }
 
 export function sigmoid_b(s: usize, gy: usize, gx: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = sigmoidDx(v128.load(s + i));
-    const b = sigmoidDx(v128.load(s + i, 16));
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, sigmoidDx(v128.load(s + i)));
+  backward(s, gy, gx, n, Bw.SIGMOID, none(), none(), none());
 }
 
 /** σ' from the output: y(1 − y). */
@@ -102,15 +195,7 @@ export function sigmoid_by(s: usize, gy: usize, gx: usize, n: i32): void {
 }
 
 export function tanh_f(x: usize, y: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = tanhOf(v128.load(x + i));
-    const b = tanhOf(v128.load(x + i, 16));
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
-  }
-  if (i < m) v128.store(y + i, tanhOf(v128.load(x + i)));
+  forward(x, y, n, Fw.TANH, Fw.TANH, none(), none(), none());
 }
 
 /** tanh' = 4e/(1 + e)² with e = e^{−2|x|}: keeps the tail (tanh'(10) = 8e-9) that 1 − tanh² loses. */
@@ -123,15 +208,7 @@ export function tanh_f(x: usize, y: usize, n: i32): void {
 }
 
 export function tanh_b(s: usize, gy: usize, gx: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = tanhDx(v128.load(s + i));
-    const b = tanhDx(v128.load(s + i, 16));
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, tanhDx(v128.load(s + i)));
+  backward(s, gy, gx, n, Bw.TANH, none(), none(), none());
 }
 
 /** tanh' from the output: (1 − y)(1 + y), where 1 − y is exact near ±1 (1 − y² would cancel). */
@@ -163,24 +240,8 @@ export function elu_f(x: usize, y: usize, n: i32, ps: f32, ns: f32, is: f32): vo
   const vps = f32x4.splat(ps);
   const vns = f32x4.splat(ns);
   const vis = f32x4.splat(is);
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  if (ps == 1 && is == 1) {
-    for (; i + 32 <= m; i += 32) {
-      const a = elu1Of(v128.load(x + i), vns);
-      const b = elu1Of(v128.load(x + i, 16), vns);
-      v128.store(y + i, a);
-      v128.store(y + i, b, 16);
-    }
-  } else {
-    for (; i + 32 <= m; i += 32) {
-      const a = eluOf(v128.load(x + i), vps, vns, vis);
-      const b = eluOf(v128.load(x + i, 16), vps, vns, vis);
-      v128.store(y + i, a);
-      v128.store(y + i, b, 16);
-    }
-  }
-  if (i < m) v128.store(y + i, eluOf(v128.load(x + i), vps, vns, vis));
+  if (ps == 1 && is == 1) forward(x, y, n, Fw.ELU_UNIT, Fw.ELU, vps, vns, vis);
+  else forward(x, y, n, Fw.ELU, Fw.ELU, vps, vns, vis);
 }
 
 /** f' = ps above 0, nd·e^{is·x} at and below 0 (nd = ns·is; elu'(0) = α as in PyTorch; is·x clamped to −87). */
@@ -191,18 +252,7 @@ export function elu_f(x: usize, y: usize, n: i32, ps: f32, ns: f32, is: f32): vo
 }
 
 export function elu_b(s: usize, gy: usize, gx: usize, n: i32, ps: f32, nd: f32, is: f32): void {
-  const vps = f32x4.splat(ps);
-  const vnd = f32x4.splat(nd);
-  const vis = f32x4.splat(is);
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = eluDx(v128.load(s + i), vps, vnd, vis);
-    const b = eluDx(v128.load(s + i, 16), vps, vnd, vis);
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, eluDx(v128.load(s + i), vps, vnd, vis));
+  backward(s, gy, gx, n, Bw.ELU, f32x4.splat(ps), f32x4.splat(nd), f32x4.splat(is));
 }
 
 /** softplus (β = 1): x above the threshold, else max(x, 0) + log1p(e^{−|x|}). */
@@ -213,16 +263,7 @@ export function elu_b(s: usize, gy: usize, gx: usize, n: i32, ps: f32, nd: f32, 
 }
 
 export function softplus_f(x: usize, y: usize, n: i32, t: f32): void {
-  const vt = f32x4.splat(t);
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = softplusOf(v128.load(x + i), vt);
-    const b = softplusOf(v128.load(x + i, 16), vt);
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
-  }
-  if (i < m) v128.store(y + i, softplusOf(v128.load(x + i), vt));
+  forward(x, y, n, Fw.SOFTPLUS, Fw.SOFTPLUS, f32x4.splat(t), none(), none());
 }
 
 /** softplus' = σ(x), 1 above the threshold. */
@@ -234,16 +275,7 @@ export function softplus_f(x: usize, y: usize, n: i32, t: f32): void {
 }
 
 export function softplus_b(s: usize, gy: usize, gx: usize, n: i32, t: f32): void {
-  const vt = f32x4.splat(t);
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = softplusDx(v128.load(s + i), vt);
-    const b = softplusDx(v128.load(s + i, 16), vt);
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, softplusDx(v128.load(s + i), vt));
+  backward(s, gy, gx, n, Bw.SOFTPLUS, f32x4.splat(t), none(), none());
 }
 
 /** log σ(x) = min(x, 0) − log1p(e^{−|x|}). */
@@ -387,24 +419,8 @@ function gate(beta: f64): void {
 
 export function swish_f(x: usize, y: usize, n: i32, beta: f64): void {
   gate(beta);
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  if (beta == 1.0) {
-    for (; i + 32 <= m; i += 32) {
-      const a = siluOf(v128.load(x + i));
-      const b = siluOf(v128.load(x + i, 16));
-      v128.store(y + i, a);
-      v128.store(y + i, b, 16);
-    }
-  } else {
-    for (; i + 32 <= m; i += 32) {
-      const a = swishOf(v128.load(x + i));
-      const b = swishOf(v128.load(x + i, 16));
-      v128.store(y + i, a);
-      v128.store(y + i, b, 16);
-    }
-  }
-  if (i < m) v128.store(y + i, swishOf(v128.load(x + i)));
+  if (beta == 1.0) forward(x, y, n, Fw.SILU, Fw.SWISH, none(), none(), none());
+  else forward(x, y, n, Fw.SWISH, Fw.SWISH, none(), none(), none());
 }
 
 /**
@@ -435,15 +451,7 @@ export function swish_f(x: usize, y: usize, n: i32, beta: f64): void {
 
 export function swish_b(s: usize, gy: usize, gx: usize, n: i32, beta: f64): void {
   gate(beta);
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = swishDx(v128.load(s + i));
-    const b = swishDx(v128.load(s + i, 16));
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, swishDx(v128.load(s + i)));
+  backward(s, gy, gx, n, Bw.SWISH, none(), none(), none());
 }
 
 // GELU x·Φ(x), Φ(x) = erfc(−x/√2)/2. With t = |x| and Q(t) = Φ(−t) (the lower
@@ -602,15 +610,7 @@ const MASKS = memory.data<i32>([HEAD_MASK]);
 }
 
 export function gelu_f(x: usize, y: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = geluOf(v128.load(x + i));
-    const b = geluOf(v128.load(x + i, 16));
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
-  }
-  if (i < m) v128.store(y + i, geluOf(v128.load(x + i)));
+  forward(x, y, n, Fw.GELU, Fw.GELU, none(), none(), none());
 }
 
 /**
@@ -641,15 +641,7 @@ export function gelu_f(x: usize, y: usize, n: i32): void {
 }
 
 export function gelu_b(s: usize, gy: usize, gx: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = geluDx(v128.load(s + i));
-    const b = geluDx(v128.load(s + i, 16));
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, geluDx(v128.load(s + i)));
+  backward(s, gy, gx, n, Bw.GELU, none(), none(), none());
 }
 
 // GELU's tanh form, x·σ(z) with z = x(T1 + T3·x²) = 2√(2/π)(x + 0.044715x³)
@@ -776,15 +768,7 @@ const enum TN {
 }
 
 export function gelu_tanh_f(x: usize, y: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = gelu_tanhOf(v128.load(x + i));
-    const b = gelu_tanhOf(v128.load(x + i, 16));
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
-  }
-  if (i < m) v128.store(y + i, gelu_tanhOf(v128.load(x + i)));
+  forward(x, y, n, Fw.GELU_TANH, Fw.GELU_TANH, none(), none(), none());
 }
 
 /**
@@ -812,15 +796,7 @@ export function gelu_tanh_f(x: usize, y: usize, n: i32): void {
 }
 
 export function gelu_tanh_b(s: usize, gy: usize, gx: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = gelu_tanhDx(v128.load(s + i));
-    const b = gelu_tanhDx(v128.load(s + i, 16));
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, gelu_tanhDx(v128.load(s + i)));
+  backward(s, gy, gx, n, Bw.GELU_TANH, none(), none(), none());
 }
 
 // mish x·tanh(softplus x) = x·m/(m + 2), m = e(2 + e), e = e^x: one exponential,
@@ -895,15 +871,7 @@ const enum MS {
 }
 
 export function mish_f(x: usize, y: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = mishOf(v128.load(x + i));
-    const b = mishOf(v128.load(x + i, 16));
-    v128.store(y + i, a);
-    v128.store(y + i, b, 16);
-  }
-  if (i < m) v128.store(y + i, mishOf(v128.load(x + i)));
+  forward(x, y, n, Fw.MISH, Fw.MISH, none(), none(), none());
 }
 
 /**
@@ -928,13 +896,5 @@ export function mish_f(x: usize, y: usize, n: i32): void {
 }
 
 export function mish_b(s: usize, gy: usize, gx: usize, n: i32): void {
-  const m = <usize>n << 2;
-  let i: usize = 0;
-  for (; i + 32 <= m; i += 32) {
-    const a = mishDx(v128.load(s + i));
-    const b = mishDx(v128.load(s + i, 16));
-    scaleGrad(gy, gx, i, a);
-    scaleGrad(gy, gx, i + 16, b);
-  }
-  if (i < m) scaleGrad(gy, gx, i, mishDx(v128.load(s + i)));
+  backward(s, gy, gx, n, Bw.MISH, none(), none(), none());
 }

@@ -1,10 +1,11 @@
 /**
  * The wasm backend's GEMM, pooling and optimizer kernels (assembly/gemm.ts,
  * pool.ts, optim.ts), with the convolution (conv.ts) and the bias kernels
- * (fused.ts) over the same arena. Each call copies its float32
- * operands into the arena, runs there and copies the result out, so tensors
- * stay ordinary typed arrays; float64 arrays go to the js reference, which
- * keeps the gradient checks exact.
+ * (fused.ts) over the same arena. Float32 operands resident in the heap are
+ * used in place; the others are copied into the arena and the result copied
+ * out, so any typed array works. Every GEMM goes through threads.ts, which
+ * splits the large ones between threads. Float64 arrays go to the js
+ * reference, which keeps the gradient checks exact.
  */
 import type { Backend, OptimizerKernels, Pool2DGeometry } from '../backend.js';
 import type { FusedDenseKernels } from '../js/fused.js';
